@@ -1,0 +1,38 @@
+/**
+ * Every app setting the collector's code reads, by the name users configure. This is the single list that
+ * the README table, `local.settings.sample.json` and the Bicep app settings are checked against.
+ */
+export const SETTING_NAMES = {
+  tenantId: 'tenant_id',
+  subscriptionId: 'subscription_id',
+  cron: 'cron',
+  clientId: 'client_id',
+  clientSecret: 'client_secret',
+  azureCloud: 'azure_cloud',
+  resourceManagerEndpoint: 'resource_manager_endpoint',
+  authorityHost: 'authority_host',
+  indexContainer: 'index_container',
+  indexBlob: 'index_blob',
+  dedupeMode: 'dedupe_mode',
+  recordFormat: 'record_format',
+  maxAlertsPerRun: 'max_alerts_per_run',
+  outputTarget: 'output_target',
+  outputConnection: 'output_connection',
+  outputBlobContainer: 'output_blob_container',
+  outputEventHubName: 'output_eventhub_name',
+  outputQueueName: 'output_queue_name',
+  storageConnection: 'AzureWebJobsStorage',
+  storageBlobServiceUri: 'AzureWebJobsStorage__blobServiceUri',
+  storageClientId: 'AzureWebJobsStorage__clientId',
+  appInsightsConnectionString: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  appInsightsAuthenticationString: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+} as const;
+
+export type SettingName = (typeof SETTING_NAMES)[keyof typeof SETTING_NAMES];
+
+/** Settings whose values are secrets: never logged, never put in telemetry or error messages. */
+export const SECRET_SETTING_NAMES: readonly SettingName[] = [
+  SETTING_NAMES.clientSecret,
+  SETTING_NAMES.storageConnection,
+  SETTING_NAMES.appInsightsConnectionString,
+];
