@@ -21,6 +21,7 @@ export const SETTING_NAMES = {
   outputBlobContainer: 'output_blob_container',
   outputEventHubName: 'output_eventhub_name',
   outputQueueName: 'output_queue_name',
+  outputMaxRecordBytes: 'output_max_record_bytes',
   storageConnection: 'AzureWebJobsStorage',
   storageBlobServiceUri: 'AzureWebJobsStorage__blobServiceUri',
   storageClientId: 'AzureWebJobsStorage__clientId',

@@ -5,7 +5,13 @@
 export const RUN_EVENT_NAME = 'DefenderAlertsCollection';
 
 /** Custom dimensions of the run event. `outcome` is `succeeded` or `failed`. */
-export const RUN_DIMENSIONS = ['outcome', 'subscriptionId', 'outputTarget', 'dedupeMode', 'invocationId'] as const;
+export const RUN_DIMENSIONS = [
+  'outcome',
+  'subscriptionId',
+  'outputTarget',
+  'dedupeMode',
+  'invocationId',
+] as const;
 
 /** Custom metrics (also sent as measurements of the run event). */
 export const METRIC_NAMES = {

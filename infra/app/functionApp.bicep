@@ -1,0 +1,299 @@
+// Flex Consumption plan and the collector's Function App (Linux, Node.js 22), running as one user-assigned identity.
+// The app settings below are the contract with src/config/settingNames.ts: test/unit/infra checks both ways.
+
+@description('Required. Name of the Function App.')
+param name string
+
+@description('Required. Name of the Flex Consumption plan.')
+param planName string
+
+@description('Required. Azure region of the plan and the app.')
+param location string
+
+@description('Optional. Tags of the plan and the app.')
+param tags object = {}
+
+@description('Required. Resource ID of the user-assigned managed identity the app runs as.')
+param identityResourceId string
+
+@description('Required. Client ID of that managed identity.')
+param identityClientId string
+
+@description('Required. Name of the storage account for AzureWebJobsStorage, the deployment package, the index and blob/queue output.')
+param storageAccountName string
+
+@description('Required. Blob container that holds the deployment package.')
+param deploymentStorageContainerName string
+
+@description('Required. Name of the Application Insights component.')
+param applicationInsightsName string
+
+@minValue(1)
+@maxValue(1000)
+@description('Required. Maximum instance count of the app.')
+param maximumInstanceCount int
+
+@description('Required. NCRONTAB schedule of the run (app setting cron).')
+param cron string
+
+@description('Required. Subscription whose alerts are collected (app setting subscription_id).')
+param collectedSubscriptionId string
+
+@description('Required. Client ID the collector signs in with: the managed identity, or the app registration when a client secret is used (app setting client_id).')
+param collectorClientId string
+
+@description('Optional. Key Vault secret URI of the app registration\'s client secret. Empty: no client_secret setting.')
+param clientSecretUri string = ''
+
+@description('Required. Azure cloud of the collected subscription (app setting azure_cloud).')
+param azureCloud string
+
+@allowed([
+  'blob'
+  'eventhub'
+  'queue'
+])
+@description('Required. Output target (app setting output_target).')
+param outputTarget string
+
+@description('Required. Dedupe mode (app setting dedupe_mode).')
+param dedupeMode string
+
+@description('Required. Record format (app setting record_format).')
+param recordFormat string
+
+@description('Required. Most alerts delivered per run (app setting max_alerts_per_run).')
+param maxAlertsPerRun int
+
+@description('Required. Blob container of the hash index (app setting index_container).')
+param indexContainerName string
+
+@description('Required. Blob container of the blob output (app setting output_blob_container).')
+param outputBlobContainerName string
+
+@description('Required. Storage queue of the queue output (app setting output_queue_name).')
+param outputQueueName string
+
+@description('Required. Event Hub of the Event Hubs output (app setting output_eventhub_name).')
+param eventHubName string
+
+@description('Optional. Fully qualified Event Hubs namespace (<namespace>.servicebus.windows.net). Required for the eventhub target.')
+param eventHubFullyQualifiedNamespace string = ''
+
+@description('Optional. Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// The output binding's connection: the host's own storage connection for blob and queue, a separate identity-based
+// Event Hubs connection for eventhub.
+var outputConnectionName = outputTarget == 'eventhub' ? 'EventHubConnection' : 'AzureWebJobsStorage'
+
+// Read by the Functions host and by the collector (the hash index uses the same identity-based storage connection).
+var hostSettings = [
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: storage.properties.primaryEndpoints.blob
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identityClientId
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: applicationInsights.properties.ConnectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'ClientId=${identityClientId};Authorization=AAD'
+  }
+]
+
+// Read by the collector: src/config/settingNames.ts.
+var collectorSettings = [
+  {
+    name: 'cron'
+    value: cron
+  }
+  {
+    name: 'tenant_id'
+    value: tenant().tenantId
+  }
+  {
+    name: 'subscription_id'
+    value: collectedSubscriptionId
+  }
+  {
+    name: 'client_id'
+    value: collectorClientId
+  }
+  {
+    name: 'azure_cloud'
+    value: azureCloud
+  }
+  {
+    name: 'output_target'
+    value: outputTarget
+  }
+  {
+    name: 'dedupe_mode'
+    value: dedupeMode
+  }
+  {
+    name: 'record_format'
+    value: recordFormat
+  }
+  {
+    name: 'max_alerts_per_run'
+    value: string(maxAlertsPerRun)
+  }
+  {
+    name: 'index_container'
+    value: indexContainerName
+  }
+  {
+    name: 'output_connection'
+    value: outputConnectionName
+  }
+]
+
+var clientSecretSettings = empty(clientSecretUri)
+  ? []
+  : [
+      {
+        name: 'client_secret'
+        value: '@Microsoft.KeyVault(SecretUri=${clientSecretUri})'
+      }
+    ]
+
+var blobOutputSettings = outputTarget == 'blob'
+  ? [
+      {
+        name: 'output_blob_container'
+        value: outputBlobContainerName
+      }
+    ]
+  : []
+
+var queueOutputSettings = outputTarget == 'queue'
+  ? [
+      {
+        name: 'AzureWebJobsStorage__queueServiceUri'
+        value: storage.properties.primaryEndpoints.queue
+      }
+      {
+        name: 'output_queue_name'
+        value: outputQueueName
+      }
+    ]
+  : []
+
+var eventHubOutputSettings = outputTarget == 'eventhub'
+  ? [
+      {
+        name: 'EventHubConnection__fullyQualifiedNamespace'
+        value: eventHubFullyQualifiedNamespace
+      }
+      {
+        name: 'EventHubConnection__credential'
+        value: 'managedidentity'
+      }
+      {
+        name: 'EventHubConnection__clientId'
+        value: identityClientId
+      }
+      {
+        name: 'output_eventhub_name'
+        value: eventHubName
+      }
+    ]
+  : []
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd deploys the service 'collector' of azure.yaml to the app carrying this tag.
+  tags: union(tags, {
+    'azd-service-name': 'collector'
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Without this, Key Vault references are resolved with a system-assigned identity, which the app doesn't have.
+    keyVaultReferenceIdentity: identityResourceId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentStorageContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: concat(
+        hostSettings,
+        collectorSettings,
+        clientSecretSettings,
+        blobOutputSettings,
+        queueOutputSettings,
+        eventHubOutputSettings
+      )
+    }
+  }
+}
+
+@description('Name of the Function App.')
+output name string = functionApp.name
+
+@description('Default host name of the Function App.')
+output defaultHostName string = functionApp.properties.defaultHostName

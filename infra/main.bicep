@@ -1,0 +1,347 @@
+targetScope = 'subscription'
+
+metadata description = 'Defender for Cloud alerts collector: a timer-triggered Flex Consumption Function App that lists the Microsoft Defender for Cloud alerts of a subscription, dedupes them against a hash index blob and writes new ones to a blob container, an Event Hub or a Storage queue.'
+
+// ------------------------------------------------------------------------------------------------
+// Parameters
+// ------------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Required. Name of the azd environment. Seeds every resource name and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Required. Azure region of every resource. It must offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Optional. Name of the resource group to create. Defaults to rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// Hourly: every run lists all alerts of the subscription (the API has no "changed since"), so hourly keeps delivery
+// within an hour for 24 listings a day, and a whole day of failed runs still leaves the 90-day retention untouched.
+@description('Optional. NCRONTAB schedule (6 fields, UTC) of the collection run, app setting cron. Default: hourly, on the hour.')
+param cron string = '0 0 */1 * * *'
+
+@allowed([
+  'blob'
+  'eventhub'
+  'queue'
+])
+@description('Optional. Where new and updated alerts are written: a blob container of the app storage account, an Event Hub, or a Storage queue of the app storage account.')
+param outputTarget string = 'blob'
+
+@allowed([
+  'content'
+  'id'
+])
+@description('Optional. content: an alert is delivered again when its content changes (status, entities...). id: each alert id is delivered once.')
+param dedupeMode string = 'content'
+
+@allowed([
+  'raw'
+  'envelope'
+])
+@description('Optional. raw: each record is the alert exactly as the Defender API returns it. envelope: the alert wrapped with collection metadata.')
+param recordFormat string = 'raw'
+
+@minValue(1)
+@maxValue(1000000)
+@description('Optional. Most alerts delivered by one run; the rest wait for the next run, oldest first.')
+param maxAlertsPerRun int = 10000
+
+@description('Optional. ID of the subscription whose Defender for Cloud alerts are collected. Defaults to the deployment subscription. The Security Reader role is assigned there, so the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator on it, or sets assignSecurityReader to false and assigns it separately.')
+param collectedSubscriptionId string = subscription().subscriptionId
+
+@description('Optional. Assign Security Reader on the collected subscription to the identity that reads the alerts. Set to false when someone else grants it (see docs/deploy.md).')
+param assignSecurityReader bool = true
+
+@description('Optional. Application (client) ID of an app registration to read alerts with, instead of the managed identity. Requires clientSecret.')
+param clientId string = ''
+
+@secure()
+@description('Optional. Client secret of the app registration named by clientId. Stored in a new Key Vault; the app reads it through a Key Vault reference. Leave unset to read alerts with the managed identity.')
+param clientSecret string?
+
+@description('Optional. Object ID of the service principal of the app registration (Entra ID > Enterprise applications > Object ID, or az ad sp show --id <clientId> --query id). Receives Security Reader when clientSecret is set and assignSecurityReader is true.')
+param clientPrincipalObjectId string = ''
+
+@description('Optional. Resource ID of an existing Event Hub to write to (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.EventHub/namespaces/<namespace>/eventhubs/<hub>). Only with outputTarget eventhub; when empty, a namespace and a hub are created.')
+param existingEventHubResourceId string = ''
+
+@description('Optional. Resource ID of an existing action group that the alert rules notify. Leave empty to use alertEmail.')
+param alertActionGroupResourceId string = ''
+
+@description('Optional. E-mail address of a new action group that the alert rules notify, when alertActionGroupResourceId is empty. With neither, the rules fire without notifying anyone.')
+param alertEmail string = ''
+
+@minValue(1)
+@maxValue(48)
+@description('Optional. Hours without a successful run before the no-successful-run alert fires. 25 = one day plus the hourly schedule slack. At most 48, the longest range a log alert can query.')
+param noSuccessfulRunWindowInHours int = 25
+
+@minValue(1)
+@maxValue(89)
+@description('Optional. Age in days of the oldest alert not yet delivered at which the retention alert fires. Defender for Cloud keeps alerts 90 days; 75 leaves two weeks to act.')
+param oldestUndeliveredAlertThresholdInDays int = 75
+
+@allowed([
+  'AzurePublicCloud'
+  'AzureUSGovernment'
+  'AzureChinaCloud'
+])
+@description('Optional. Azure cloud of the collected subscription, app setting azure_cloud. Defaults to the cloud of this deployment.')
+param azureCloud string = environment().name == 'AzureUSGovernment'
+  ? 'AzureUSGovernment'
+  : environment().name == 'AzureChinaCloud' ? 'AzureChinaCloud' : 'AzurePublicCloud'
+
+// The timer trigger is a singleton (the host holds a blob lease per schedule), so the app never uses more than one
+// instance whatever this says; the cap only bounds cost if something else is added later. 40 is the lowest value every
+// Flex Consumption API version has accepted; newer ones accept 1.
+@minValue(1)
+@maxValue(1000)
+@description('Optional. Maximum instance count of the Flex Consumption app. The collector uses one instance.')
+param maximumInstanceCount int = 40
+
+// ------------------------------------------------------------------------------------------------
+// Names and validation
+// ------------------------------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+// The collector's defaults for these names (src/config/settings.ts); set explicitly so the infra owns them.
+var indexContainerName = 'defender-alerts-index'
+var outputBlobContainerName = 'defender-alerts'
+var outputQueueName = 'defender-alerts'
+var newEventHubName = 'defender-alerts'
+
+var useClientSecret = !empty(clientSecret ?? '')
+var useExistingEventHub = !empty(existingEventHubResourceId)
+
+// Invalid combinations stop the deployment with fail(). Each checked value below feeds a resource that is always
+// deployed, so the check cannot be skipped by a condition.
+var checkedOutputTarget = useExistingEventHub && outputTarget != 'eventhub'
+  ? fail('existingEventHubResourceId is set but outputTarget is \'${outputTarget}\'. Set outputTarget to \'eventhub\', or clear existingEventHubResourceId.')
+  : outputTarget
+var checkedClientId = useClientSecret
+  ? (empty(clientId)
+      ? fail('clientSecret is set but clientId is empty. Set clientId to the Application (client) ID of the app registration the secret belongs to, or clear clientSecret to read alerts with the managed identity.')
+      : clientId)
+  : (empty(clientId)
+      ? ''
+      : fail('clientId is set but clientSecret is empty. Set clientSecret too, or clear clientId to read alerts with the managed identity.'))
+var checkedClientPrincipalObjectId = useClientSecret
+  ? (empty(clientPrincipalObjectId) && assignSecurityReader
+      ? fail('clientSecret is set, so Security Reader goes to the app registration, but clientPrincipalObjectId is empty. Set it to the service principal object ID (az ad sp show --id <clientId> --query id -o tsv), or set assignSecurityReader to false and assign the role yourself.')
+      : clientPrincipalObjectId)
+  : (empty(clientPrincipalObjectId)
+      ? ''
+      : fail('clientPrincipalObjectId is set but clientSecret is empty. Without a client secret the managed identity reads the alerts and receives Security Reader; clear clientPrincipalObjectId.'))
+var checkedAlertActionGroupResourceId = !empty(alertActionGroupResourceId) && !empty(alertEmail)
+  ? fail('Both alertActionGroupResourceId and alertEmail are set. Set one: an existing action group, or an e-mail address for a new one.')
+  : alertActionGroupResourceId
+
+// /subscriptions/{2}/resourceGroups/{4}/providers/Microsoft.EventHub/namespaces/{8}/eventhubs/{10}. Nested ternaries,
+// not && or ||: only ?: (and ??) short-circuit, so a short ID is reported before it is indexed.
+var rawEventHubIdParts = split(existingEventHubResourceId, '/')
+var checkedExistingEventHubResourceId = !useExistingEventHub
+  ? ''
+  : length(rawEventHubIdParts) != 11
+      ? fail('existingEventHubResourceId \'${existingEventHubResourceId}\' is not an Event Hub resource ID. Expected /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.EventHub/namespaces/<namespace>/eventhubs/<hub>.')
+      : toLower(rawEventHubIdParts[6]) != 'microsoft.eventhub' || toLower(rawEventHubIdParts[9]) != 'eventhubs'
+          ? fail('existingEventHubResourceId \'${existingEventHubResourceId}\' is not an Event Hub resource ID. Expected /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.EventHub/namespaces/<namespace>/eventhubs/<hub>.')
+          : existingEventHubResourceId
+var eventHubIdParts = split(checkedExistingEventHubResourceId, '/')
+var eventHubSubscriptionId = useExistingEventHub ? eventHubIdParts[2] : subscription().subscriptionId
+var eventHubResourceGroupName = useExistingEventHub ? eventHubIdParts[4] : rg.name
+var eventHubNamespaceName = useExistingEventHub ? eventHubIdParts[8] : '${abbrs.eventHubNamespaces}${resourceToken}'
+var eventHubName = useExistingEventHub ? eventHubIdParts[10] : newEventHubName
+
+// ------------------------------------------------------------------------------------------------
+// Resources
+// ------------------------------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+// The one identity of the app: storage, Application Insights, Event Hubs, Key Vault and the Defender API.
+module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    containerNames: union(
+      [deploymentStorageContainerName, indexContainerName],
+      checkedOutputTarget == 'blob' ? [outputBlobContainerName] : []
+    )
+    queueNames: checkedOutputTarget == 'queue' ? [outputQueueName] : []
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+  }
+}
+
+module eventHub 'app/eventhub.bicep' = if (checkedOutputTarget == 'eventhub' && !useExistingEventHub) {
+  name: 'eventHub'
+  scope: rg
+  params: {
+    namespaceName: eventHubNamespaceName
+    eventHubName: eventHubName
+    location: location
+    tags: tags
+  }
+}
+
+// Azure Event Hubs Data Sender on the hub, new or existing; an existing hub may sit in another resource group.
+module eventHubAccess 'app/eventhub-access.bicep' = if (checkedOutputTarget == 'eventhub') {
+  name: 'eventHubAccess-${resourceToken}'
+  scope: resourceGroup(eventHubSubscriptionId, eventHubResourceGroupName)
+  params: {
+    namespaceName: eventHubNamespaceName
+    eventHubName: eventHubName
+    principalId: identity.outputs.principalId
+  }
+  dependsOn: [
+    eventHub
+  ]
+}
+
+module keyVault 'app/keyvault.bicep' = if (useClientSecret) {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    clientSecret: clientSecret!
+    principalId: identity.outputs.principalId
+  }
+}
+
+// Storage Blob Data Owner, Storage Queue Data Contributor (queue target) and Monitoring Metrics Publisher.
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    principalId: identity.outputs.principalId
+    enableQueue: checkedOutputTarget == 'queue'
+  }
+}
+
+// Security Reader on the collected subscription: the managed identity, or the app registration when a secret is used.
+module securityReader 'app/rbac-subscription.bicep' = if (assignSecurityReader) {
+  name: 'securityReader-${resourceToken}'
+  scope: subscription(collectedSubscriptionId)
+  params: {
+    principalId: empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId
+  }
+}
+
+module functionApp 'app/functionApp.bicep' = {
+  name: 'functionApp'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityResourceId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentStorageContainerName: deploymentStorageContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    maximumInstanceCount: maximumInstanceCount
+    cron: cron
+    collectedSubscriptionId: collectedSubscriptionId
+    collectorClientId: empty(checkedClientId) ? identity.outputs.clientId : checkedClientId
+    clientSecretUri: useClientSecret ? keyVault!.outputs.clientSecretUri : ''
+    azureCloud: azureCloud
+    outputTarget: checkedOutputTarget
+    dedupeMode: dedupeMode
+    recordFormat: recordFormat
+    maxAlertsPerRun: maxAlertsPerRun
+    indexContainerName: indexContainerName
+    outputBlobContainerName: outputBlobContainerName
+    outputQueueName: outputQueueName
+    eventHubName: eventHubName
+    eventHubFullyQualifiedNamespace: checkedOutputTarget == 'eventhub'
+      ? eventHubAccess!.outputs.fullyQualifiedNamespace
+      : ''
+  }
+  // The app starts and resolves its Key Vault reference as soon as it exists: grant its roles first.
+  dependsOn: [
+    rbac
+  ]
+}
+
+module alerts 'app/monitoring-alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namePrefix: '${abbrs.insightsScheduledQueryRules}${resourceToken}'
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertActionGroupResourceId: checkedAlertActionGroupResourceId
+    alertEmail: alertEmail
+    noSuccessfulRunWindowInHours: noSuccessfulRunWindowInHours
+    oldestUndeliveredAlertThresholdInDays: oldestUndeliveredAlertThresholdInDays
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Outputs (azd stores them in .azure/<env>/.env)
+// ------------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_COLLECTOR_NAME string = functionApp.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_KEY_VAULT_NAME string = useClientSecret ? keyVault!.outputs.name : ''
+output DEFENDER_COLLECTED_SUBSCRIPTION_ID string = collectedSubscriptionId
+output DEFENDER_OUTPUT_TARGET_NAME string = checkedOutputTarget == 'eventhub'
+  ? '${eventHubNamespaceName}/${eventHubName}'
+  : checkedOutputTarget == 'queue' ? outputQueueName : outputBlobContainerName

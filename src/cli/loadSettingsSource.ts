@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { SettingsSource } from '../config/settingReaders';
+
+/**
+ * The settings the function would see: `local.settings.json` `Values` (as Core Tools loads them), with
+ * environment variables taking precedence.
+ */
+export function loadSettingsSource(
+  localSettingsPath: string,
+  environment: NodeJS.ProcessEnv,
+): SettingsSource {
+  if (!existsSync(localSettingsPath)) return { ...environment };
+  let values: unknown;
+  try {
+    values = (JSON.parse(readFileSync(localSettingsPath, 'utf8')) as { Values?: unknown }).Values;
+  } catch (cause) {
+    throw new Error(`Cannot read '${localSettingsPath}': it is not valid JSON. Fix or remove it.`, { cause });
+  }
+  if (values !== undefined && (typeof values !== 'object' || values === null || Array.isArray(values))) {
+    throw new Error(
+      `Cannot read '${localSettingsPath}': "Values" must be an object of setting names to strings.`,
+    );
+  }
+  const fromFile = Object.fromEntries(
+    Object.entries((values ?? {}) as Record<string, unknown>).map(([name, value]) => [
+      name,
+      value === undefined || value === null ? undefined : String(value),
+    ]),
+  );
+  return { ...fromFile, ...environment };
+}
+
+/** True when nothing points at a real Azure subscription: the local runner then runs its demo. */
+export function hasNoAzureSettings(source: SettingsSource): boolean {
+  return !source.tenant_id?.trim() && !source.subscription_id?.trim();
+}

@@ -1,0 +1,186 @@
+import { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName } from './clouds';
+import { SETTING_NAMES as S } from './settingNames';
+import {
+  choiceSetting,
+  guidSetting,
+  httpsUrlSetting,
+  integerSetting,
+  optionalSetting,
+  storageNameSetting,
+  type SettingsSource,
+} from './settingReaders';
+
+export type DedupeMode = 'content' | 'id';
+export type RecordFormat = 'raw' | 'envelope';
+export type OutputTarget = 'blob' | 'eventhub' | 'queue';
+
+export type CredentialSettings =
+  | { kind: 'clientSecret'; clientId: string; clientSecret: string }
+  | { kind: 'managedIdentity'; clientId: string }
+  | { kind: 'defaultChain' };
+
+/** Where the hash index lives: the Functions storage account, by connection string or by identity. */
+export type StorageSettings =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; blobServiceUri: string; clientId: string | undefined };
+
+/** Everything the collector reads, validated once and frozen. */
+export interface CollectorSettings {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly credential: CredentialSettings;
+  readonly cloud: {
+    readonly name: AzureCloudName;
+    readonly resourceManagerEndpoint: string;
+    readonly authorityHost: string;
+    /** True when `authority_host` points somewhere other than the cloud's own Entra ID endpoint. */
+    readonly customAuthorityHost: boolean;
+  };
+  readonly storage: StorageSettings;
+  readonly index: { readonly container: string; readonly blobName: string };
+  readonly dedupeMode: DedupeMode;
+  readonly recordFormat: RecordFormat;
+  readonly maxAlertsPerRun: number;
+  readonly output: {
+    readonly target: OutputTarget;
+    readonly connection: string;
+    readonly blobContainer: string;
+    readonly eventHubName: string;
+    readonly queueName: string;
+    /** Largest record the target takes, in UTF-8 bytes; `undefined` for the blob target (no limit). */
+    readonly maxRecordBytes: number | undefined;
+  };
+  readonly telemetry: {
+    readonly connectionString: string | undefined;
+    readonly authenticationString: string | undefined;
+  };
+}
+
+export const DEFAULT_MAX_ALERTS_PER_RUN = 10_000;
+const GUID_HINT = {
+  tenant: 'Set it to the Directory (tenant) ID from the Entra ID overview page.',
+  subscription: 'Set it to the ID of the subscription whose Defender for Cloud alerts are collected.',
+  client: 'Set it to the Application (client) ID of the app registration or of the managed identity.',
+};
+
+/**
+ * Reads and validates the collector's settings.
+ * @throws Error naming the first bad setting, the value received (never a secret's) and how to fix it.
+ */
+export function loadSettings(source: SettingsSource): CollectorSettings {
+  const tenantId = guidSetting(source, S.tenantId, GUID_HINT.tenant);
+  const subscriptionId = guidSetting(source, S.subscriptionId, GUID_HINT.subscription);
+  const settings: CollectorSettings = {
+    tenantId,
+    subscriptionId,
+    credential: readCredential(source),
+    cloud: readCloud(source),
+    storage: readStorage(source),
+    index: {
+      container: storageNameSetting(source, S.indexContainer, 'container', 'defender-alerts-index')!,
+      blobName: storageNameSetting(source, S.indexBlob, 'blob', `${subscriptionId}.index`)!,
+    },
+    dedupeMode: choiceSetting<DedupeMode>(source, S.dedupeMode, ['content', 'id'], 'content'),
+    recordFormat: choiceSetting<RecordFormat>(source, S.recordFormat, ['raw', 'envelope'], 'raw'),
+    maxAlertsPerRun: integerSetting(
+      source,
+      S.maxAlertsPerRun,
+      { min: 1, max: 1_000_000 },
+      DEFAULT_MAX_ALERTS_PER_RUN,
+    ),
+    output: readOutput(source),
+    telemetry: {
+      connectionString: optionalSetting(source, S.appInsightsConnectionString),
+      authenticationString: optionalSetting(source, S.appInsightsAuthenticationString),
+    },
+  };
+  return deepFreeze(settings);
+}
+
+function readCredential(source: SettingsSource): CredentialSettings {
+  const clientId = guidSetting(source, S.clientId, GUID_HINT.client, false);
+  const clientSecret = optionalSetting(source, S.clientSecret);
+  if (clientSecret !== undefined && clientId === undefined) {
+    throw new Error(
+      `Missing setting '${S.clientId}': '${S.clientSecret}' is set, so '${S.clientId}' must name the app ` +
+        `registration it belongs to. Set '${S.clientId}', or remove '${S.clientSecret}' to use a managed identity.`,
+    );
+  }
+  if (clientId !== undefined && clientSecret !== undefined)
+    return { kind: 'clientSecret', clientId, clientSecret };
+  if (clientId !== undefined) return { kind: 'managedIdentity', clientId };
+  return { kind: 'defaultChain' };
+}
+
+function readCloud(source: SettingsSource): CollectorSettings['cloud'] {
+  const name = choiceSetting<AzureCloudName>(source, S.azureCloud, AZURE_CLOUD_NAMES, 'AzurePublicCloud');
+  const defaults = AZURE_CLOUDS[name];
+  const authorityHost =
+    httpsUrlSetting(source, S.authorityHost, defaults.authorityHost) ?? defaults.authorityHost;
+  return {
+    name,
+    resourceManagerEndpoint:
+      httpsUrlSetting(source, S.resourceManagerEndpoint, defaults.resourceManagerEndpoint) ??
+      defaults.resourceManagerEndpoint,
+    authorityHost,
+    customAuthorityHost: authorityHost !== defaults.authorityHost,
+  };
+}
+
+function readStorage(source: SettingsSource): StorageSettings {
+  const connectionString = optionalSetting(source, S.storageConnection);
+  if (connectionString !== undefined) return { kind: 'connectionString', connectionString };
+  const blobServiceUri = httpsUrlSetting(
+    source,
+    S.storageBlobServiceUri,
+    'https://<account>.blob.core.windows.net',
+  );
+  if (blobServiceUri === undefined) {
+    throw new Error(
+      `Missing setting '${S.storageConnection}': the hash index is kept in the Functions storage account. ` +
+        `Set '${S.storageBlobServiceUri}' (identity-based, recommended in Azure) or '${S.storageConnection}' ` +
+        `(a connection string; "UseDevelopmentStorage=true" for Azurite).`,
+    );
+  }
+  return {
+    kind: 'identity',
+    blobServiceUri,
+    clientId: guidSetting(source, S.storageClientId, GUID_HINT.client, false),
+  };
+}
+
+function readOutput(source: SettingsSource): CollectorSettings['output'] {
+  const target = choiceSetting<OutputTarget>(source, S.outputTarget, ['blob', 'eventhub', 'queue'], 'blob');
+  const defaultConnection = target === 'eventhub' ? 'EventHubConnection' : 'AzureWebJobsStorage';
+  const limit = RECORD_LIMITS[target];
+  return {
+    target,
+    connection: storageNameSetting(source, S.outputConnection, 'connection', defaultConnection)!,
+    blobContainer: storageNameSetting(source, S.outputBlobContainer, 'container', 'defender-alerts')!,
+    eventHubName: storageNameSetting(source, S.outputEventHubName, 'eventhub', 'defender-alerts')!,
+    queueName: storageNameSetting(source, S.outputQueueName, 'queue', 'defender-alerts')!,
+    maxRecordBytes:
+      limit === undefined
+        ? undefined
+        : integerSetting(source, S.outputMaxRecordBytes, { min: 1024, max: limit }, limit),
+  };
+}
+
+/**
+ * Largest record each target accepts. Event Hubs takes 1 MB per event on Standard and above (set
+ * `output_max_record_bytes` to 250000 on Basic, 256 KB); a queue message is 64 KB after the host's base64,
+ * which leaves 48 KB of JSON. A blob has no practical limit.
+ */
+const RECORD_LIMITS: Record<OutputTarget, number | undefined> = {
+  blob: undefined,
+  eventhub: 1_000_000,
+  queue: 48_000,
+};
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

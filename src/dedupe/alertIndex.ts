@@ -1,0 +1,217 @@
+import {
+  decodeIndex,
+  encodeIndex,
+  ENTRY_SIZE,
+  FINGERPRINT_OFFSET,
+  FIRST_SEEN_OFFSET,
+  LAST_SEEN_OFFSET,
+  STATE_OFFSET,
+  type IndexHeader,
+  type PendingBatch,
+} from './indexFormat';
+import { DIGEST_BYTES } from './fingerprint';
+
+/** State word: high bit = "some version of this alert was delivered once"; low 31 bits = delivery state. */
+const EVER_DELIVERED = 0x80000000;
+const BATCH_MASK = 0x7fffffff;
+/** The fingerprint stored was delivered (confirmed). */
+const DELIVERED = 0;
+/** The fingerprint stored was sent in a batch that was never confirmed: it must be sent again. */
+const UNDELIVERED = BATCH_MASK;
+
+export type DedupeMode = 'content' | 'id';
+/**
+ * What a run must do with an alert it has just listed: `new` (never seen), `retry` (seen, sent, but never
+ * confirmed delivered), `updated` (content changed since it was delivered), `unchanged`, or `inFlight`
+ * (an unsettled batch of an earlier run is delivering this very content).
+ */
+export type AlertDisposition = 'new' | 'retry' | 'updated' | 'unchanged' | 'inFlight';
+
+/** One alert chosen for delivery, as recorded in the index when the run commits. */
+export interface BatchItem {
+  key: Buffer;
+  fingerprint: Buffer;
+}
+
+/**
+ * The hash index of one subscription in memory: sorted fixed-size entries searched in place, plus a map
+ * of the entries added by this run, merged back in order when the index is encoded.
+ */
+export class AlertIndex {
+  private readonly added = new Map<string, Buffer>();
+
+  private constructor(
+    readonly header: IndexHeader,
+    private entries: Buffer,
+    private count: number,
+  ) {}
+
+  static empty(subscriptionId: string): AlertIndex {
+    const header: IndexHeader = {
+      format: 'defender-alerts-index',
+      subscriptionId,
+      updatedAt: new Date(0).toISOString(),
+      nextBatchSeq: 1,
+      pendingBatches: [],
+    };
+    return new AlertIndex(header, Buffer.alloc(0), 0);
+  }
+
+  /** @throws Error when the data is damaged; see {@link decodeIndex}. */
+  static decode(data: Buffer, where: string): AlertIndex {
+    const { header, entries, count } = decodeIndex(data, where);
+    return new AlertIndex(header, entries, count);
+  }
+
+  /** Number of alerts the index remembers. */
+  get size(): number {
+    return this.count + this.added.size;
+  }
+
+  /**
+   * Decides what to do with a listed alert and records that it was seen now. An alert that a pending
+   * batch is delivering with the same content is `inFlight`: neither sent again nor counted as new.
+   */
+  classify(key: Buffer, fingerprint: Buffer, mode: DedupeMode, nowInSeconds: number): AlertDisposition {
+    const entry = this.find(key);
+    if (entry === undefined) return 'new';
+    entry.writeUInt32LE(nowInSeconds, LAST_SEEN_OFFSET);
+    const state = entry.readUInt32LE(STATE_OFFSET);
+    const batch = state & BATCH_MASK;
+    const everDelivered = (state & EVER_DELIVERED) !== 0;
+    if (mode === 'id' && everDelivered) return 'unchanged';
+    const sameContent =
+      entry.compare(fingerprint, 0, DIGEST_BYTES, FINGERPRINT_OFFSET, FINGERPRINT_OFFSET + DIGEST_BYTES) ===
+      0;
+    if (batch === UNDELIVERED) return everDelivered ? 'updated' : 'retry';
+    if (mode === 'id' || sameContent) return batch === DELIVERED ? 'unchanged' : 'inFlight';
+    return everDelivered ? 'updated' : 'retry';
+  }
+
+  /** True when this alert (any version) or this exact content is already delivered or being delivered. */
+  covers(item: BatchItem, mode: DedupeMode): boolean {
+    const entry = this.find(item.key);
+    if (entry === undefined) return false;
+    const state = entry.readUInt32LE(STATE_OFFSET);
+    if ((state & BATCH_MASK) === UNDELIVERED) return false;
+    if (mode === 'id') return true;
+    return (
+      entry.compare(
+        item.fingerprint,
+        0,
+        DIGEST_BYTES,
+        FINGERPRINT_OFFSET,
+        FINGERPRINT_OFFSET + DIGEST_BYTES,
+      ) === 0
+    );
+  }
+
+  /** Records the items as being delivered by `batch`, which a later run confirms or rejects. */
+  addPendingBatch(
+    batch: Omit<PendingBatch, 'seq'>,
+    items: readonly BatchItem[],
+    nowInSeconds: number,
+  ): PendingBatch {
+    const pending: PendingBatch = { ...batch, seq: this.header.nextBatchSeq };
+    // Wrap well before UNDELIVERED; sequences of batches still pending then are long resolved.
+    this.header.nextBatchSeq = pending.seq >= UNDELIVERED - 1 ? 1 : pending.seq + 1;
+    this.header.pendingBatches.push(pending);
+    for (const { key, fingerprint } of items) {
+      let entry = this.find(key);
+      if (entry === undefined) {
+        entry = Buffer.alloc(ENTRY_SIZE);
+        key.copy(entry, 0, 0, DIGEST_BYTES);
+        entry.writeUInt32LE(nowInSeconds, FIRST_SEEN_OFFSET);
+        this.added.set(key.toString('latin1'), entry);
+      }
+      fingerprint.copy(entry, FINGERPRINT_OFFSET, 0, DIGEST_BYTES);
+      entry.writeUInt32LE(nowInSeconds, LAST_SEEN_OFFSET);
+      const everDelivered = entry.readUInt32LE(STATE_OFFSET) & EVER_DELIVERED;
+      entry.writeUInt32LE((everDelivered | pending.seq) >>> 0, STATE_OFFSET);
+    }
+    return pending;
+  }
+
+  /** Settles a pending batch: its entries become delivered, or undelivered so that they are sent again. */
+  settleBatch(seq: number, delivered: boolean): void {
+    const settle = (entry: Buffer, offset: number): void => {
+      const state = entry.readUInt32LE(offset + STATE_OFFSET);
+      if ((state & BATCH_MASK) !== seq) return;
+      const next = delivered ? (EVER_DELIVERED | DELIVERED) >>> 0 : (state & EVER_DELIVERED) | UNDELIVERED;
+      entry.writeUInt32LE(next >>> 0, offset + STATE_OFFSET);
+    };
+    for (let offset = 0; offset < this.count * ENTRY_SIZE; offset += ENTRY_SIZE) settle(this.entries, offset);
+    for (const entry of this.added.values()) settle(entry, 0);
+    this.header.pendingBatches = this.header.pendingBatches.filter((batch) => batch.seq !== seq);
+  }
+
+  /**
+   * Serialises the index, leaving out alerts not seen since `pruneBeforeInSeconds` (when given: only after a
+   * complete listing, or alerts that were merely not listed this time would be forgotten).
+   */
+  encode(updatedAt: Date, pruneBeforeInSeconds?: number): { data: Buffer; pruned: number } {
+    const addedEntries = [...this.added.values()].sort((a, b) =>
+      a.compare(b, 0, DIGEST_BYTES, 0, DIGEST_BYTES),
+    );
+    const merged = Buffer.allocUnsafe((this.count + addedEntries.length) * ENTRY_SIZE);
+    let written = 0;
+    let pruned = 0;
+    const keep = (source: Buffer, offset: number): void => {
+      if (
+        pruneBeforeInSeconds !== undefined &&
+        source.readUInt32LE(offset + LAST_SEEN_OFFSET) < pruneBeforeInSeconds
+      ) {
+        pruned += 1;
+        return;
+      }
+      source.copy(merged, written * ENTRY_SIZE, offset, offset + ENTRY_SIZE);
+      written += 1;
+    };
+    let i = 0;
+    let j = 0;
+    while (i < this.count || j < addedEntries.length) {
+      const next = addedEntries[j];
+      if (
+        next === undefined ||
+        (i < this.count &&
+          this.entries.compare(next, 0, DIGEST_BYTES, i * ENTRY_SIZE, i * ENTRY_SIZE + DIGEST_BYTES) > 0)
+      ) {
+        keep(this.entries, i * ENTRY_SIZE);
+        i += 1;
+      } else {
+        keep(next, 0);
+        j += 1;
+      }
+    }
+    this.header.updatedAt = updatedAt.toISOString();
+    return { data: encodeIndex(this.header, merged, written), pruned };
+  }
+
+  private find(key: Buffer): Buffer | undefined {
+    const slot = this.search(key);
+    if (slot >= 0) return this.entries.subarray(slot * ENTRY_SIZE, (slot + 1) * ENTRY_SIZE);
+    return this.added.size > 0 ? this.added.get(key.toString('latin1')) : undefined;
+  }
+
+  /** Binary search over the sorted entries, comparing keys as three big-endian words (no allocation). */
+  private search(key: Buffer): number {
+    const k0 = key.readUInt32BE(0);
+    const k1 = key.readUInt32BE(4);
+    const k2 = key.readUInt32BE(8);
+    const entries = this.entries;
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const offset = middle * ENTRY_SIZE;
+      const e0 = entries.readUInt32BE(offset);
+      let order = e0 - k0;
+      if (order === 0) order = entries.readUInt32BE(offset + 4) - k1;
+      if (order === 0) order = entries.readUInt32BE(offset + 8) - k2;
+      if (order === 0) return middle;
+      if (order < 0) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,159 @@
+import type { AlertSource } from '../defender/alertSource';
+import type { AlertIndex, BatchItem, DedupeMode } from '../dedupe/alertIndex';
+import { alertKey, contentFingerprint } from '../dedupe/fingerprint';
+import { formatRecord, type RecordContext } from '../output/formatRecord';
+import type { Logger } from '../telemetry/logger';
+
+/** An alert chosen for delivery by this run, with its serialised record. */
+export interface SelectedAlert extends BatchItem {
+  alertId: string;
+  record: string;
+}
+
+export interface DiffCounts {
+  fetched: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  /** Already being delivered by an earlier run that is not settled yet. */
+  inFlight: number;
+  failed: number;
+  oversized: number;
+  /** New or updated alerts left for a later run by `max_alerts_per_run`. */
+  backlog: number;
+  pages: number;
+}
+
+export interface DiffResult {
+  counts: DiffCounts;
+  selected: SelectedAlert[];
+  /**
+   * Time of the oldest alert that has never reached the output and is overdue: left in the backlog, too
+   * large, or sent before without confirmation. Fresh alerts sent for the first time do not count.
+   */
+  oldestUndeliveredAt: Date | undefined;
+}
+
+export interface DiffAlertsOptions {
+  source: AlertSource;
+  index: AlertIndex;
+  dedupeMode: DedupeMode;
+  maxAlertsPerRun: number;
+  /** UTF-8 byte limit of one record at the target; `undefined` for none. */
+  maxRecordBytes: number | undefined;
+  record: RecordContext;
+  now: Date;
+  logger: Logger;
+  abortSignal?: AbortSignal;
+}
+
+/**
+ * Streams the listing page by page and decides, per alert, whether it goes out in this run. Only the
+ * current page and the selected records (at most `maxAlertsPerRun`) are held in memory. An alert that
+ * cannot be processed is logged with its position and skipped; the others go on.
+ */
+export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult> {
+  const { index, dedupeMode, maxAlertsPerRun, maxRecordBytes, logger } = options;
+  const counts: DiffCounts = {
+    fetched: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    inFlight: 0,
+    failed: 0,
+    oversized: 0,
+    backlog: 0,
+    pages: 0,
+  };
+  const selected: SelectedAlert[] = [];
+  const nowInSeconds = Math.floor(options.now.getTime() / 1000);
+  let oldestUndeliveredAt: Date | undefined;
+  const noteUndelivered = (alert: AlertLike): void => {
+    const at = alertTime(alert);
+    if (at !== undefined && (oldestUndeliveredAt === undefined || at < oldestUndeliveredAt))
+      oldestUndeliveredAt = at;
+  };
+
+  for await (const page of options.source.pages({ abortSignal: options.abortSignal })) {
+    counts.pages += 1;
+    page.alerts.forEach((alert, position) => {
+      counts.fetched += 1;
+      const where = { page: page.pageNumber, position };
+      const problem = describeUnusableAlert(alert);
+      if (problem !== undefined) {
+        counts.failed += 1;
+        logger.error(`Skipped an alert that cannot be processed: ${problem}`, where);
+        return;
+      }
+      const usable = alert as AlertLike;
+      try {
+        const key = alertKey(usable.id);
+        const fingerprint = contentFingerprint(usable);
+        const disposition = index.classify(key, fingerprint, dedupeMode, nowInSeconds);
+        if (disposition === 'unchanged' || disposition === 'inFlight') {
+          counts[disposition] += 1;
+          return;
+        }
+        // A retry is new to the output: it never reached it. It is also overdue, so it counts as undelivered.
+        const isNew = disposition !== 'updated';
+        counts[isNew ? 'new' : 'updated'] += 1;
+        if (disposition === 'retry') noteUndelivered(usable);
+        if (selected.length >= maxAlertsPerRun) {
+          counts.backlog += 1;
+          if (isNew) noteUndelivered(usable);
+          return;
+        }
+        const fingerprintHex = fingerprint.toString('hex');
+        const change = isNew ? 'created' : 'updated';
+        const record = formatRecord(usable, fingerprintHex, change, options.record);
+        const size = maxRecordBytes === undefined ? 0 : Buffer.byteLength(record, 'utf8');
+        if (maxRecordBytes !== undefined && size > maxRecordBytes) {
+          counts.oversized += 1;
+          if (isNew) noteUndelivered(usable);
+          logger.error(
+            'An alert is too large for the output target and was not sent; it is retried every run',
+            {
+              alertId: usable.id,
+              sizeInBytes: size,
+              limitInBytes: maxRecordBytes,
+            },
+          );
+          return;
+        }
+        selected.push({ key, fingerprint, alertId: usable.id, record });
+      } catch (error) {
+        counts.failed += 1;
+        logger.error(
+          `Skipped an alert that cannot be processed: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            ...where,
+            alertId: usable.id,
+          },
+        );
+      }
+    });
+  }
+  return { counts, selected, oldestUndeliveredAt };
+}
+
+interface AlertLike {
+  id: string;
+  properties?: { timeGeneratedUtc?: unknown; startTimeUtc?: unknown };
+}
+
+function describeUnusableAlert(alert: unknown): string | undefined {
+  if (typeof alert !== 'object' || alert === null || Array.isArray(alert)) {
+    return `expected an object, got ${alert === null ? 'null' : Array.isArray(alert) ? 'an array' : typeof alert}`;
+  }
+  const id = (alert as { id?: unknown }).id;
+  if (typeof id !== 'string' || id.trim() === '') return "it has no 'id'";
+  return undefined;
+}
+
+/** When Defender generated the alert: what its 90-day retention counts from. */
+function alertTime(alert: AlertLike): Date | undefined {
+  const value = alert.properties?.timeGeneratedUtc ?? alert.properties?.startTimeUtc;
+  if (typeof value !== 'string') return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
