@@ -174,7 +174,7 @@ export class AlertIndex {
       if (
         next === undefined ||
         (i < this.count &&
-          this.entries.compare(next, 0, DIGEST_BYTES, i * ENTRY_SIZE, i * ENTRY_SIZE + DIGEST_BYTES) > 0)
+          this.entries.compare(next, 0, DIGEST_BYTES, i * ENTRY_SIZE, i * ENTRY_SIZE + DIGEST_BYTES) < 0)
       ) {
         keep(this.entries, i * ENTRY_SIZE);
         i += 1;
