@@ -55,6 +55,11 @@ param recordFormat string = 'raw'
 @description('Optional. Most alerts delivered by one run; the rest wait for the next run, oldest first.')
 param maxAlertsPerRun int = 10000
 
+@minValue(0)
+@maxValue(1000000)
+@description('Optional. Largest record written to an Event Hub or a queue, in bytes (app setting output_max_record_bytes). 0 keeps the collector\'s default for the target: 1,000,000 for Event Hubs Standard and above (a new namespace is Standard), 48,000 for a queue. Set 250000 for an existing Event Hubs Basic namespace. Ignored for the blob target.')
+param outputMaxRecordBytes int = 0
+
 @description('Optional. ID of the subscription whose Defender for Cloud alerts are collected. Defaults to the deployment subscription. The Security Reader role is assigned there, so the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator on it, or sets assignSecurityReader to false and assigns it separately.')
 param collectedSubscriptionId string = subscription().subscriptionId
 
@@ -128,11 +133,16 @@ var newEventHubName = 'defender-alerts'
 var useClientSecret = !empty(clientSecret ?? '')
 var useExistingEventHub = !empty(existingEventHubResourceId)
 
-// Invalid combinations stop the deployment with fail(). Each checked value below feeds a resource that is always
-// deployed, so the check cannot be skipped by a condition.
+// Invalid combinations stop the deployment with fail(). Resources use the checked values, never the raw parameters,
+// so a check runs wherever its value matters; only ?: and ?? short-circuit, hence the nested ternaries.
 var checkedOutputTarget = useExistingEventHub && outputTarget != 'eventhub'
   ? fail('existingEventHubResourceId is set but outputTarget is \'${outputTarget}\'. Set outputTarget to \'eventhub\', or clear existingEventHubResourceId.')
   : outputTarget
+// The collector accepts 1024 up to the target's own limit (src/config/settings.ts, RECORD_LIMITS).
+var outputMaxRecordBytesLimit = outputTarget == 'queue' ? 48000 : 1000000
+var checkedOutputMaxRecordBytes = outputMaxRecordBytes != 0 && (outputMaxRecordBytes < 1024 || outputMaxRecordBytes > outputMaxRecordBytesLimit)
+  ? fail('outputMaxRecordBytes is ${outputMaxRecordBytes}, outside 1024 to ${outputMaxRecordBytesLimit} for outputTarget \'${outputTarget}\'. Set a value in that range, or 0 for the collector\'s default.')
+  : outputMaxRecordBytes
 var checkedClientId = useClientSecret
   ? (empty(clientId)
       ? fail('clientSecret is set but clientId is empty. Set clientId to the Application (client) ID of the app registration the secret belongs to, or clear clientSecret to read alerts with the managed identity.')
@@ -151,8 +161,8 @@ var checkedAlertActionGroupResourceId = !empty(alertActionGroupResourceId) && !e
   ? fail('Both alertActionGroupResourceId and alertEmail are set. Set one: an existing action group, or an e-mail address for a new one.')
   : alertActionGroupResourceId
 
-// /subscriptions/{2}/resourceGroups/{4}/providers/Microsoft.EventHub/namespaces/{8}/eventhubs/{10}. Nested ternaries,
-// not && or ||: only ?: (and ??) short-circuit, so a short ID is reported before it is indexed.
+// /subscriptions/{2}/resourceGroups/{4}/providers/Microsoft.EventHub/namespaces/{8}/eventhubs/{10}: a short ID is
+// reported before it is indexed.
 var rawEventHubIdParts = split(existingEventHubResourceId, '/')
 var checkedExistingEventHubResourceId = !useExistingEventHub
   ? ''
@@ -295,6 +305,7 @@ module functionApp 'app/functionApp.bicep' = {
     dedupeMode: dedupeMode
     recordFormat: recordFormat
     maxAlertsPerRun: maxAlertsPerRun
+    outputMaxRecordBytes: checkedOutputMaxRecordBytes
     indexContainerName: indexContainerName
     outputBlobContainerName: outputBlobContainerName
     outputQueueName: outputQueueName

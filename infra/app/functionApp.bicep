@@ -65,6 +65,11 @@ param recordFormat string
 @description('Required. Most alerts delivered per run (app setting max_alerts_per_run).')
 param maxAlertsPerRun int
 
+@minValue(0)
+@maxValue(1000000)
+@description('Optional. Largest record for the eventhub and queue targets (app setting output_max_record_bytes). 0: not set, the collector\'s default for the target applies.')
+param outputMaxRecordBytes int = 0
+
 @description('Required. Blob container of the hash index (app setting index_container).')
 param indexContainerName string
 
@@ -224,6 +229,16 @@ var eventHubOutputSettings = outputTarget == 'eventhub'
     ]
   : []
 
+// Blobs have no record limit; the other targets take the collector's default unless a value is given.
+var recordLimitSettings = outputTarget != 'blob' && outputMaxRecordBytes != 0
+  ? [
+      {
+        name: 'output_max_record_bytes'
+        value: string(outputMaxRecordBytes)
+      }
+    ]
+  : []
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -286,7 +301,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         clientSecretSettings,
         blobOutputSettings,
         queueOutputSettings,
-        eventHubOutputSettings
+        eventHubOutputSettings,
+        recordLimitSettings
       )
     }
   }

@@ -82,19 +82,18 @@ export function integerSetting(
   return parsed;
 }
 
-/** An absolute https URL without query or fragment, returned without a trailing slash. */
+/** An absolute https URL without query, fragment or credentials, returned without a trailing slash. */
 export function httpsUrlSetting(source: SettingsSource, name: string, example: string): string | undefined {
   const value = optionalSetting(source, name);
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url?.protocol !== 'https:' || url.search || url.hash || url.username || url.password) {
+  // Checked on the raw text: the URL parser reports a bare "?" or "#" as an empty search or hash.
+  const hasExtras = /[?#@]/.test(value);
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'https:' || hasExtras) {
+    // A query or user info may carry a SAS token or a password: never echo such a value.
+    const shown = hasExtras ? 'The value (not shown: it has a query, fragment or credentials)' : `"${value}"`;
     throw new Error(
-      `Invalid setting '${name}': "${value}" is not an https URL without query or credentials. ` +
+      `Invalid setting '${name}': ${shown} is not an https URL without query or credentials. ` +
         `Example: "${example}".`,
     );
   }
@@ -120,7 +119,7 @@ export function storageNameSetting(
       text: '3-63 lowercase letters, digits and single hyphens',
     },
     blob: {
-      pattern: /^(?!\/)(?!.*\/\/)(?!.*\.\.)[^\\?#]{1,1024}$/,
+      pattern: /^(?!\/)(?!.*\/\/)(?!.*\.\.)[^\\?#\r\n]{1,1024}$/s,
       text: 'a relative path of at most 1024 characters without "..", "?", "#" or "\\"',
     },
     eventhub: {

@@ -1,5 +1,5 @@
 /**
- * JSON with object keys in code-point order at every depth, so that two records with the same content
+ * JSON with object keys in JavaScript's default sort order (UTF-16 code units) at every depth, so that two records with the same content
  * serialise identically whatever order the API sent their keys in. Strings and numbers are written exactly
  * as `JSON.stringify` writes them.
  */

@@ -14,13 +14,10 @@ export class InMemoryIndexStore implements IndexStore {
     return this.data === undefined ? undefined : `"${this.version}"`;
   }
 
-  load(): Promise<LoadedIndex> {
-    if (this.data === undefined)
-      return Promise.resolve({ index: AlertIndex.empty(this.subscriptionId), etag: undefined });
-    return Promise.resolve({
-      index: AlertIndex.decode(Buffer.from(this.data), this.location),
-      etag: this.etag,
-    });
+  async load(): Promise<LoadedIndex> {
+    await Promise.resolve();
+    if (this.data === undefined) return { index: AlertIndex.empty(this.subscriptionId), etag: undefined };
+    return { index: AlertIndex.decode(Buffer.from(this.data), this.location), etag: this.etag };
   }
 
   save(data: Buffer, etag: string | undefined): Promise<string> {

@@ -1,0 +1,165 @@
+/**
+ * Benchmarks that print figures (never timed tests): `npm run bench`.
+ *
+ * 1. Hash index: load (decode), diff (classify every entry) and save (encode) at 1,000,000 entries.
+ * 2. Collection cost against the least possible work: parsing the pages and serialising each record once.
+ * 3. Memory while streaming many alerts with a capped run.
+ * 4. End to end: 10,000 emulated alerts over HTTPS (emulator) into Azurite, first and second run.
+ */
+import { randomBytes } from 'node:crypto';
+import { AlertIndex } from '../src/dedupe/alertIndex';
+import { InMemoryIndexStore } from '../src/dedupe/inMemoryIndexStore';
+import type { AlertPage, AlertSource } from '../src/defender/alertSource';
+import { collectAlerts } from '../src/pipeline/collectAlerts';
+import type { DirectSink } from '../src/pipeline/delivery';
+import { RecordingLogger } from '../src/telemetry/logger';
+import { generateAlerts } from '../test/support/emulator/alertFactory';
+import { runEndToEnd } from './benchEndToEnd';
+
+const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000be';
+const PAGE_SIZE = 200;
+
+function time<T>(work: () => T): { result: T; ms: number } {
+  const start = process.hrtime.bigint();
+  const result = work();
+  return { result, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+async function timeAsync<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return { result, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+function benchIndex(entries: number): void {
+  const keys = Array.from({ length: entries }, () => randomBytes(12));
+  const fingerprint = randomBytes(12);
+  const seed = AlertIndex.empty(SUBSCRIPTION);
+  seed.addPendingBatch(
+    { id: 'seed', createdAt: new Date().toISOString(), recordCount: entries, confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 } },
+    keys.map((key) => ({ key, fingerprint })),
+    1_700_000_000,
+  );
+  seed.settleBatch(1, true);
+  const data = seed.encode(new Date()).data;
+  const load = time(() => AlertIndex.decode(data, 'bench'));
+  const diff = time(() => {
+    let unchanged = 0;
+    for (const key of keys) if (load.result.classify(key, fingerprint, 'content', 1_700_000_100) === 'unchanged') unchanged += 1;
+    return unchanged;
+  });
+  const save = time(() => load.result.encode(new Date(), 1_600_000_000));
+  if (diff.result !== entries) throw new Error(`expected ${entries} unchanged, got ${diff.result}`);
+  console.log(
+    `index ${entries.toLocaleString('en')} entries: ${(data.length / 1e6).toFixed(1)} MB; load ${load.ms.toFixed(0)} ms, ` +
+      `diff ${diff.ms.toFixed(0)} ms, save ${save.ms.toFixed(0)} ms, total ${(load.ms + diff.ms + save.ms).toFixed(0)} ms`,
+  );
+}
+
+/** Pages as the wire carries them (JSON text), parsed on the way as the real source does. */
+function textPagesSource(pages: string[]): AlertSource {
+  return {
+    async *pages(): AsyncIterable<AlertPage> {
+      let pageNumber = 0;
+      for (const text of pages) {
+        pageNumber += 1;
+        yield await Promise.resolve({ alerts: (JSON.parse(text) as { value: unknown[] }).value, pageNumber });
+      }
+    },
+  };
+}
+
+const nullSink: DirectSink = { kind: 'direct', write: () => Promise.resolve() };
+
+async function benchCollectionCost(count: number): Promise<void> {
+  const alerts = generateAlerts({ count, seed: 7, subscriptionId: SUBSCRIPTION });
+  const pages: string[] = [];
+  for (let i = 0; i < alerts.length; i += PAGE_SIZE) pages.push(JSON.stringify({ value: alerts.slice(i, i + PAGE_SIZE) }));
+  const megabytes = pages.reduce((sum, page) => sum + page.length, 0) / 1e6;
+
+  const best = (runs: number[]): number => Math.min(...runs);
+  const baselineRuns: number[] = [];
+  const firstRuns: number[] = [];
+  const secondRuns: number[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    baselineRuns.push(
+      time(() => {
+        let bytes = 0;
+        for (const page of pages) for (const alert of (JSON.parse(page) as { value: unknown[] }).value) bytes += JSON.stringify(alert).length;
+        return bytes;
+      }).ms,
+    );
+    const store = new InMemoryIndexStore(SUBSCRIPTION);
+    const options = {
+      store,
+      sink: nullSink,
+      judge: { judge: () => Promise.resolve('unknown' as const) },
+      subscriptionId: SUBSCRIPTION,
+      dedupeMode: 'content' as const,
+      recordFormat: 'raw' as const,
+      maxAlertsPerRun: count,
+      logger: new RecordingLogger(),
+    };
+    firstRuns.push((await timeAsync(() => collectAlerts({ ...options, source: textPagesSource(pages) }))).ms);
+    secondRuns.push((await timeAsync(() => collectAlerts({ ...options, source: textPagesSource(pages) }))).ms);
+  }
+  const baseline = best(baselineRuns);
+  console.log(
+    `collection of ${count.toLocaleString('en')} alerts (${megabytes.toFixed(1)} MB of pages), best of 5: ` +
+      `least possible work (parse + serialise once) ${baseline.toFixed(0)} ms; ` +
+      `first run ${best(firstRuns).toFixed(0)} ms (${(best(firstRuns) / baseline).toFixed(2)}x); ` +
+      `second run ${best(secondRuns).toFixed(0)} ms (${(best(secondRuns) / baseline).toFixed(2)}x)`,
+  );
+}
+
+/** A source that makes alerts as it goes, so the only memory held is what the pipeline keeps. */
+function generatedSource(count: number): AlertSource {
+  return {
+    async *pages(): AsyncIterable<AlertPage> {
+      for (let start = 0, pageNumber = 1; start < count; start += PAGE_SIZE, pageNumber += 1) {
+        const alerts = generateAlerts({ count: Math.min(PAGE_SIZE, count - start), seed: 11, subscriptionId: SUBSCRIPTION, startIndex: start });
+        yield await Promise.resolve({ alerts: JSON.parse(JSON.stringify(alerts)) as unknown[], pageNumber });
+      }
+    },
+  };
+}
+
+async function benchMemory(counts: number[], cap: number): Promise<void> {
+  for (const count of counts) {
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+    const store = new InMemoryIndexStore(SUBSCRIPTION);
+    await collectAlerts({
+      source: generatedSource(count),
+      store,
+      sink: nullSink,
+      judge: { judge: () => Promise.resolve('unknown' as const) },
+      subscriptionId: SUBSCRIPTION,
+      dedupeMode: 'content',
+      recordFormat: 'raw',
+      maxAlertsPerRun: cap,
+      logger: new RecordingLogger(),
+    });
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    console.log(
+      `memory, ${count.toLocaleString('en')} alerts listed with max_alerts_per_run=${cap.toLocaleString('en')}: ` +
+        `peak heap growth ${((peak - before) / 1e6).toFixed(0)} MB (index ${(store.data!.length / 1e6).toFixed(1)} MB)`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'index') benchIndex(1_000_000);
+  if (!only || only === 'cost') await benchCollectionCost(10_000);
+  if (!only || only === 'memory') await benchMemory([20_000, 100_000], 5_000);
+  if (!only || only === 'e2e') await runEndToEnd(10_000);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
