@@ -52,7 +52,7 @@ param recordFormat string = 'raw'
 
 @minValue(1)
 @maxValue(1000000)
-@description('Optional. Most alerts delivered by one run; the rest wait for the next run, oldest first.')
+@description('Optional. Most alerts delivered by one run (app setting max_alerts_per_run); the rest follow in later runs.')
 param maxAlertsPerRun int = 10000
 
 @minValue(0)
@@ -299,7 +299,7 @@ module functionApp 'app/functionApp.bicep' = {
     cron: cron
     collectedSubscriptionId: collectedSubscriptionId
     collectorClientId: empty(checkedClientId) ? identity.outputs.clientId : checkedClientId
-    clientSecretUri: useClientSecret ? keyVault!.outputs.clientSecretUri : ''
+    clientCredentialUri: useClientSecret ? keyVault!.outputs.clientCredentialUri : ''
     azureCloud: azureCloud
     outputTarget: checkedOutputTarget
     dedupeMode: dedupeMode

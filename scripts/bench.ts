@@ -36,7 +36,12 @@ function benchIndex(entries: number): void {
   const fingerprint = randomBytes(12);
   const seed = AlertIndex.empty(SUBSCRIPTION);
   seed.addPendingBatch(
-    { id: 'seed', createdAt: new Date().toISOString(), recordCount: entries, confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 } },
+    {
+      id: 'seed',
+      createdAt: new Date().toISOString(),
+      recordCount: entries,
+      confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 },
+    },
     keys.map((key) => ({ key, fingerprint })),
     1_700_000_000,
   );
@@ -45,7 +50,8 @@ function benchIndex(entries: number): void {
   const load = time(() => AlertIndex.decode(data, 'bench'));
   const diff = time(() => {
     let unchanged = 0;
-    for (const key of keys) if (load.result.classify(key, fingerprint, 'content', 1_700_000_100) === 'unchanged') unchanged += 1;
+    for (const key of keys)
+      if (load.result.classify(key, fingerprint, 'content', 1_700_000_100) === 'unchanged') unchanged += 1;
     return unchanged;
   });
   const save = time(() => load.result.encode(new Date(), 1_600_000_000));
@@ -74,7 +80,8 @@ const nullSink: DirectSink = { kind: 'direct', write: () => Promise.resolve() };
 async function benchCollectionCost(count: number): Promise<void> {
   const alerts = generateAlerts({ count, seed: 7, subscriptionId: SUBSCRIPTION });
   const pages: string[] = [];
-  for (let i = 0; i < alerts.length; i += PAGE_SIZE) pages.push(JSON.stringify({ value: alerts.slice(i, i + PAGE_SIZE) }));
+  for (let i = 0; i < alerts.length; i += PAGE_SIZE)
+    pages.push(JSON.stringify({ value: alerts.slice(i, i + PAGE_SIZE) }));
   const megabytes = pages.reduce((sum, page) => sum + page.length, 0) / 1e6;
 
   const best = (runs: number[]): number => Math.min(...runs);
@@ -85,7 +92,9 @@ async function benchCollectionCost(count: number): Promise<void> {
     baselineRuns.push(
       time(() => {
         let bytes = 0;
-        for (const page of pages) for (const alert of (JSON.parse(page) as { value: unknown[] }).value) bytes += JSON.stringify(alert).length;
+        for (const page of pages)
+          for (const alert of (JSON.parse(page) as { value: unknown[] }).value)
+            bytes += JSON.stringify(alert).length;
         return bytes;
       }).ms,
     );
@@ -101,7 +110,9 @@ async function benchCollectionCost(count: number): Promise<void> {
       logger: new RecordingLogger(),
     };
     firstRuns.push((await timeAsync(() => collectAlerts({ ...options, source: textPagesSource(pages) }))).ms);
-    secondRuns.push((await timeAsync(() => collectAlerts({ ...options, source: textPagesSource(pages) }))).ms);
+    secondRuns.push(
+      (await timeAsync(() => collectAlerts({ ...options, source: textPagesSource(pages) }))).ms,
+    );
   }
   const baseline = best(baselineRuns);
   console.log(
@@ -117,7 +128,12 @@ function generatedSource(count: number): AlertSource {
   return {
     async *pages(): AsyncIterable<AlertPage> {
       for (let start = 0, pageNumber = 1; start < count; start += PAGE_SIZE, pageNumber += 1) {
-        const alerts = generateAlerts({ count: Math.min(PAGE_SIZE, count - start), seed: 11, subscriptionId: SUBSCRIPTION, startIndex: start });
+        const alerts = generateAlerts({
+          count: Math.min(PAGE_SIZE, count - start),
+          seed: 11,
+          subscriptionId: SUBSCRIPTION,
+          startIndex: start,
+        });
         yield await Promise.resolve({ alerts: JSON.parse(JSON.stringify(alerts)) as unknown[], pageNumber });
       }
     },

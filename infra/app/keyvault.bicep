@@ -65,4 +65,4 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 output name string = vault.name
 
 @description('URI of the client secret without a version, so the app picks up a rotated secret.')
-output clientSecretUri string = secret.properties.secretUri
+output clientCredentialUri string = secret.properties.secretUri

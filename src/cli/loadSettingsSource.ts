@@ -21,12 +21,14 @@ export function loadSettingsSource(
       `Cannot read '${localSettingsPath}': "Values" must be an object of setting names to strings.`,
     );
   }
-  const fromFile = Object.fromEntries(
-    Object.entries((values ?? {}) as Record<string, unknown>).map(([name, value]) => [
-      name,
-      value === undefined || value === null ? undefined : String(value),
-    ]),
-  );
+  const fromFile: Record<string, string> = {};
+  for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string') fromFile[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') fromFile[name] = String(value);
+    else if (value !== null) {
+      throw new Error(`Cannot read '${localSettingsPath}': the value of "${name}" must be a string.`);
+    }
+  }
   return { ...fromFile, ...environment };
 }
 

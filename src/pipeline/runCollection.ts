@@ -17,6 +17,8 @@ export interface RunCollectionOptions {
   /** SDK retry tuning for the Defender API; the SDK defaults apply when absent. */
   retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
   abortSignal?: AbortSignal;
+  /** The clock; tests move it to stage runs hours apart. */
+  now?: () => Date;
 }
 
 /** Wires the real clients from the settings and runs one collection cycle. */
@@ -53,5 +55,6 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     maxAlertsPerRun: settings.maxAlertsPerRun,
     logger,
     abortSignal: options.abortSignal,
+    now: options.now,
   });
 }

@@ -23,5 +23,5 @@ export default async function globalSetup(): Promise<void> {
   const azurite = await startAzurite();
   process.env.TEST_AZURITE_CONNECTION_STRING = azurite.connectionString;
   process.env.TEST_AZURITE_BLOB_ENDPOINT = azurite.blobEndpoint;
-  (globalThis as { __azurite?: typeof azurite }).__azurite = azurite;
+  Object.assign(globalThis, { __azurite: azurite, __testFolder: folder });
 }

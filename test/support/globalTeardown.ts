@@ -1,5 +1,8 @@
+import { rmSync } from 'node:fs';
 import type { RunningAzurite } from './azurite';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __azurite?: RunningAzurite }).__azurite?.stop();
+  const state = globalThis as { __azurite?: RunningAzurite; __testFolder?: string };
+  await state.__azurite?.stop();
+  if (state.__testFolder) rmSync(state.__testFolder, { recursive: true, force: true });
 }

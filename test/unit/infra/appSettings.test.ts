@@ -109,7 +109,7 @@ describe('app settings of the Function App', () => {
 
   it('read the client secret only through a Key Vault reference', () => {
     expect(deployed.find((s) => s.name === SETTING_NAMES.clientSecret)?.value).toBe(
-      "'@Microsoft.KeyVault(SecretUri=${clientSecretUri})'",
+      "'@Microsoft.KeyVault(SecretUri=${clientCredentialUri})'",
     );
   });
 });

@@ -1,0 +1,232 @@
+import { loadSettings } from '../../src/config/settings';
+import { runCollection } from '../../src/pipeline/runCollection';
+import { RecordingLogger } from '../../src/telemetry/logger';
+import { main } from '../../src/cli/collect';
+import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../support/emulator/alertFactory';
+import type { DefenderApiEmulator } from '../support/emulator/defenderApiEmulator';
+import {
+  blobService,
+  CLIENT_SECRET,
+  FAST_RETRIES,
+  MemorySink,
+  readBlobIfExists,
+  startEmulator,
+  SUBSCRIPTION_ID,
+  testSettings,
+} from '../support/collectorHarness';
+
+let emulator: DefenderApiEmulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator(50);
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+function collect(
+  settings: Record<string, string | undefined>,
+  sink = new MemorySink(),
+  logger = new RecordingLogger(),
+) {
+  return runCollection({ settings: loadSettings(settings), sink, logger, retryOptions: FAST_RETRIES }).then(
+    (result) => ({
+      ...result,
+      sink,
+      logger,
+    }),
+  );
+}
+
+function armListRequests(): number {
+  return emulator.requests.filter((request) => request.path.endsWith('/providers/Microsoft.Security/alerts'))
+    .length;
+}
+
+describe('collecting from the Defender for Cloud API emulator into Azurite', () => {
+  it('lists every page over HTTPS with one ARM call per page and delivers every alert', async () => {
+    const alerts = generateAlerts({ count: 230, seed: 1, subscriptionId: SUBSCRIPTION_ID });
+    emulator.setAlerts(alerts);
+    const before = armListRequests();
+    const { summary, sink } = await collect(testSettings(emulator));
+    expect(summary).toMatchObject({ fetched: 230, new: 230, delivered: 230, pages: 5, failed: 0 });
+    expect(armListRequests() - before).toBe(5);
+    expect(sink.alerts().map((alert) => alert.id)).toEqual(alerts.map((alert) => alert.id));
+  });
+
+  it('asks for a token scoped to the resource manager endpoint it calls', async () => {
+    emulator.setAlerts([sampleRecord()]);
+    await collect(testSettings(emulator));
+    expect(emulator.lastTokenScopes).toEqual([`${emulator.url}/.default`]);
+  });
+
+  it('delivers a 2022-01-01 record with every field of the sample record unchanged', async () => {
+    const records = [sampleRecord(), ...microsoftExampleAlerts()];
+    emulator.setAlerts(records);
+    const { sink } = await collect(testSettings(emulator));
+    expect(sink.alerts()).toEqual(records);
+    const delivered = sink.alerts()[0]!;
+    expect(Object.keys(delivered.properties)).toEqual(
+      expect.arrayContaining(['version', 'techniques', 'subTechniques', 'supportingEvidence']),
+    );
+  });
+
+  it('delivers nothing on the second run', async () => {
+    emulator.setAlerts(generateAlerts({ count: 120, seed: 2, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    await collect(settings);
+    const { summary, sink } = await collect(settings);
+    expect(sink.records).toEqual([]);
+    expect(summary).toMatchObject({ fetched: 120, new: 0, updated: 0, unchanged: 120 });
+  });
+
+  it.each([
+    ['content', 1],
+    ['id', 0],
+  ])('a status change is delivered %s-mode style: %i record(s)', async (mode, expected) => {
+    const alerts = generateAlerts({ count: 10, seed: 3, subscriptionId: SUBSCRIPTION_ID });
+    emulator.setAlerts(alerts);
+    const settings = testSettings(emulator, { dedupe_mode: mode });
+    await collect(settings);
+    const changed = alerts[4]!;
+    const status =
+      (changed.properties as { status: string }).status === 'Resolved' ? 'Dismissed' : 'Resolved';
+    emulator.patchAlertProperties(changed.id as string, { status });
+    const { sink, summary } = await collect(settings);
+    expect(sink.records).toHaveLength(expected);
+    if (expected === 1) expect(sink.alerts()[0]).toMatchObject({ id: changed.id, properties: { status } });
+    expect(summary.updated).toBe(expected);
+  });
+
+  it('retries 429 (honouring Retry-After) and 503 through the SDK pipeline', async () => {
+    emulator.setAlerts(generateAlerts({ count: 60, seed: 4, subscriptionId: SUBSCRIPTION_ID }));
+    emulator.injectFaults(
+      { kind: 'status', status: 429, retryAfterSeconds: 1 },
+      { kind: 'status', status: 503 },
+    );
+    const before = armListRequests();
+    const started = Date.now();
+    const { summary } = await collect(testSettings(emulator));
+    expect(summary).toMatchObject({ fetched: 60, delivered: 60, pages: 2 });
+    expect(armListRequests() - before).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('retries a connection reset', async () => {
+    emulator.setAlerts(generateAlerts({ count: 5, seed: 5, subscriptionId: SUBSCRIPTION_ID }));
+    emulator.injectFaults({ kind: 'reset' });
+    const { summary } = await collect(testSettings(emulator));
+    expect(summary).toMatchObject({ fetched: 5, delivered: 5 });
+  });
+
+  it('skips and counts a malformed alert while the rest are delivered', async () => {
+    const good = generateAlerts({ count: 3, seed: 6, subscriptionId: SUBSCRIPTION_ID });
+    emulator.setAlerts([good[0], { name: 'no id here' }, good[1], 'garbage', good[2]]);
+    const { summary, sink, logger } = await collect(testSettings(emulator));
+    expect(summary).toMatchObject({ fetched: 5, failed: 2, delivered: 3 });
+    expect(sink.alerts().map((alert) => alert.id)).toEqual(good.map((alert) => alert.id));
+    expect(logger.lines.filter((line) => line.level === 'error')).toHaveLength(2);
+  });
+
+  it('fails the run on a malformed page and leaves the index as it was', async () => {
+    emulator.setAlerts(generateAlerts({ count: 80, seed: 7, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    emulator.injectFaults({ kind: 'malformedPage' });
+    await expect(collect(settings)).rejects.toThrow(/returned page 1 of the alert listing as invalid JSON/);
+    const index = blobService().getContainerClient(settings.index_container!);
+    expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toBeUndefined();
+  });
+
+  it('a 403 fails the local run with a message naming the Security Reader role, and leaves the index untouched', async () => {
+    emulator.setAlerts(generateAlerts({ count: 5, seed: 8, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    await collect(settings);
+    const index = blobService().getContainerClient(settings.index_container!);
+    const before = await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`);
+    emulator.denyAccess('forbidden');
+    const stderr = captureStderr();
+    const saved = { ...process.env };
+    Object.assign(process.env, settings);
+    let code: number;
+    try {
+      code = await main(['--output', '-']);
+    } finally {
+      process.env = saved;
+      emulator.denyAccess(null);
+    }
+    const output = stderr.stop();
+    expect(code).toBe(1);
+    expect(output.stderr).toMatch(
+      /HTTP 403 AuthorizationFailed.*Grant the identity with client id '[0-9a-f-]+' the Security Reader role/,
+    );
+    expect(output.stderr).not.toContain(CLIENT_SECRET);
+    expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toEqual(before);
+  });
+
+  it('a corrupt index fails loudly and is not overwritten', async () => {
+    emulator.setAlerts(generateAlerts({ count: 5, seed: 9, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    const index = blobService().getContainerClient(settings.index_container!);
+    await index.createIfNotExists();
+    const garbage = Buffer.from('this is not an index');
+    await index.getBlockBlobClient(`${SUBSCRIPTION_ID}.index`).upload(garbage, garbage.length);
+    await expect(collect(settings)).rejects.toThrow(/is unreadable \(not an index blob\)/);
+    expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toEqual(garbage);
+  });
+
+  it('two concurrent runs lose no index entries and deliver no alert twice', async () => {
+    const alerts = generateAlerts({ count: 300, seed: 10, subscriptionId: SUBSCRIPTION_ID });
+    emulator.setAlerts(alerts);
+    const settings = testSettings(emulator, { output_target: 'eventhub' });
+    const sinks = () => ({
+      kind: 'handOver' as const,
+      maxRecordBytes: undefined,
+      prepare: (records: readonly string[]) => ({
+        payload: [...records],
+        confirmation: { kind: 'hostWrite' as const, retryCount: 0, maxRetryCount: 5 },
+      }),
+    });
+    const [a, b] = await Promise.all([
+      runCollection({
+        settings: loadSettings(settings),
+        sink: sinks(),
+        logger: new RecordingLogger(),
+        retryOptions: FAST_RETRIES,
+      }),
+      runCollection({
+        settings: loadSettings(settings),
+        sink: sinks(),
+        logger: new RecordingLogger(),
+        retryOptions: FAST_RETRIES,
+      }),
+    ]);
+    const delivered = [
+      ...((a.payload as string[] | undefined) ?? []),
+      ...((b.payload as string[] | undefined) ?? []),
+    ].map((record) => (JSON.parse(record) as { id: string }).id);
+    expect(delivered.sort()).toEqual(alerts.map((alert) => alert.id as string).sort());
+    const third = await runCollection({
+      settings: loadSettings(settings),
+      sink: sinks(),
+      logger: new RecordingLogger(),
+      retryOptions: FAST_RETRIES,
+    });
+    expect(third.summary).toMatchObject({ indexSize: 300, new: 0 });
+  });
+});
+
+/** Collects what is written to stderr (where the local runner logs when records go to stdout). */
+function captureStderr(): { stop(): { stderr: string } } {
+  const chunks: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+    return true;
+  }) as typeof process.stderr.write;
+  return {
+    stop: () => {
+      process.stderr.write = original;
+      return { stderr: chunks.join('') };
+    },
+  };
+}
