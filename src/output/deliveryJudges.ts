@@ -43,6 +43,7 @@ export class DeliveryJudges implements DeliveryJudge {
     container: ContainerClient,
     wanted: { contentMd5: string; sizeInBytes: number; prefixes: string[] },
   ): Promise<boolean> {
+    if (!(await container.exists())) return false;
     for (const prefix of wanted.prefixes) {
       for await (const blob of container.listBlobsFlat({ prefix })) {
         if (blob.properties.contentLength !== wanted.sizeInBytes) continue;

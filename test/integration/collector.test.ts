@@ -91,7 +91,7 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     const changed = alerts[4]!;
     const status =
       (changed.properties as { status: string }).status === 'Resolved' ? 'Dismissed' : 'Resolved';
-    emulator.patchAlertProperties(changed.id as string, { status });
+    emulator.patchAlertProperties(changed.id, { status });
     const { sink, summary } = await collect(settings);
     expect(sink.records).toHaveLength(expected);
     if (expected === 1) expect(sink.alerts()[0]).toMatchObject({ id: changed.id, properties: { status } });
@@ -132,7 +132,14 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     emulator.setAlerts(generateAlerts({ count: 80, seed: 7, subscriptionId: SUBSCRIPTION_ID }));
     const settings = testSettings(emulator);
     emulator.injectFaults({ kind: 'malformedPage' });
-    await expect(collect(settings)).rejects.toThrow(/returned page 1 of the alert listing as invalid JSON/);
+    const failure = await collect(settings).then(
+      () => new Error('the run succeeded'),
+      (error: Error) => error,
+    );
+    expect(failure.message).toBe(
+      'Defender for Cloud returned page 1 of the alert listing as invalid JSON (HTTP 200); the run stops so that ' +
+        'no alert is skipped. It is retried on the next attempt.',
+    );
     const index = blobService().getContainerClient(settings.index_container!);
     expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toBeUndefined();
   });
@@ -204,7 +211,7 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
       ...((a.payload as string[] | undefined) ?? []),
       ...((b.payload as string[] | undefined) ?? []),
     ].map((record) => (JSON.parse(record) as { id: string }).id);
-    expect(delivered.sort()).toEqual(alerts.map((alert) => alert.id as string).sort());
+    expect(delivered.sort()).toEqual(alerts.map((alert) => alert.id).sort());
     const third = await runCollection({
       settings: loadSettings(settings),
       sink: sinks(),
@@ -219,10 +226,10 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
 function captureStderr(): { stop(): { stderr: string } } {
   const chunks: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
     return true;
-  }) as typeof process.stderr.write;
+  };
   return {
     stop: () => {
       process.stderr.write = original;

@@ -168,7 +168,7 @@ describe('the timer function in test mode', () => {
     expect(recordIds(retried)).toEqual(alerts.map((alert) => alert.id));
     await fn.hostWritesBlob(retried, T0 + 31_000);
     expect(await fn.invoke(T0 + HOUR_MS)).toBeUndefined();
-    expect((await fn.writtenAlertIds()).sort()).toEqual(alerts.map((alert) => alert.id as string).sort());
+    expect((await fn.writtenAlertIds()).sort()).toEqual(alerts.map((alert) => alert.id).sort());
   });
 
   it('blob target: when the output write fails for several runs (e.g. a role not yet propagated), every alert arrives once it works', async () => {
@@ -184,7 +184,7 @@ describe('the timer function in test mode', () => {
     const working = await fn.invoke(T0 + 3 * HOUR_MS);
     await fn.hostWritesBlob(working, T0 + 3 * HOUR_MS + 1_000);
     expect(await fn.invoke(T0 + 4 * HOUR_MS)).toBeUndefined();
-    expect((await fn.writtenAlertIds()).sort()).toEqual(alerts.map((alert) => alert.id as string).sort());
+    expect((await fn.writtenAlertIds()).sort()).toEqual(alerts.map((alert) => alert.id).sort());
     expect(fn.logs.join('\n')).toContain(
       'An earlier batch never reached the output; its alerts are sent again',
     );
