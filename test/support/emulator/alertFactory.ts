@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ALERT_KINDS,
@@ -72,7 +72,11 @@ export function microsoftExampleAlerts(): Record<string, unknown>[] {
     .map((name) => readJson(join(dir, name)));
 }
 
-const FIXTURES_DIR = join(__dirname, '..', '..', 'fixtures');
+/** `test/fixtures`, whether this runs from the sources (ts-jest) or compiled under `dist/` (local demo). */
+const FIXTURES_DIR =
+  [join(__dirname, '..', '..', 'fixtures'), join(__dirname, '..', '..', '..', '..', 'test', 'fixtures')].find(
+    (dir) => existsSync(join(dir, 'sampleRecord.json')),
+  ) ?? join(__dirname, '..', '..', 'fixtures');
 
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

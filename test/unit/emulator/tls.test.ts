@@ -33,9 +33,10 @@ function probeInChild(
   delete env.NODE_EXTRA_CA_CERTS;
   if (extraCaFile) env.NODE_EXTRA_CA_CERTS = extraCaFile;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script], { env }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout.trim().split('\n')),
-    );
+    execFile(process.execPath, ['-e', script], { env }, (error, stdout) => {
+      if (error) reject(new Error(`probe failed: ${error.message}`));
+      else resolve(stdout.trim().split('\n'));
+    });
   });
 }
 
