@@ -6,6 +6,7 @@ import {
   FIRST_SEEN_OFFSET,
   LAST_SEEN_OFFSET,
   STATE_OFFSET,
+  WIRE_DIGEST_OFFSET,
   type IndexHeader,
   type PendingBatch,
 } from './indexFormat';
@@ -30,8 +31,13 @@ export type AlertDisposition = 'new' | 'retry' | 'updated' | 'unchanged' | 'inFl
 /** One alert chosen for delivery, as recorded in the index when the run commits. */
 export interface BatchItem {
   key: Buffer;
+  /** Digest of the canonical content: what "same content" means. */
   fingerprint: Buffer;
+  /** Digest of the content as listed (see `wireDigest`); absent, the next listing takes the slow path once. */
+  wireDigest?: Buffer;
 }
+
+const NO_WIRE_DIGEST = Buffer.alloc(DIGEST_BYTES);
 
 /**
  * The hash index of one subscription in memory: sorted fixed-size entries searched in place, plus a map
@@ -73,6 +79,20 @@ export class AlertIndex {
    * batch is delivering with the same content is `inFlight`: neither sent again nor counted as new.
    */
   classify(key: Buffer, fingerprint: Buffer, mode: DedupeMode, nowInSeconds: number): AlertDisposition {
+    return this.classifyListed(key, undefined, () => fingerprint, mode, nowInSeconds);
+  }
+
+  /**
+   * {@link classify} with the fast path: when the wire digest equals the stored one the content is the
+   * same and `fingerprint` is never called; it is called only when the digests differ.
+   */
+  classifyListed(
+    key: Buffer,
+    wire: Buffer | undefined,
+    fingerprint: () => Buffer,
+    mode: DedupeMode,
+    nowInSeconds: number,
+  ): AlertDisposition {
     const entry = this.find(key);
     if (entry === undefined) return 'new';
     entry.writeUInt32LE(nowInSeconds, LAST_SEEN_OFFSET);
@@ -80,12 +100,31 @@ export class AlertIndex {
     const batch = state & BATCH_MASK;
     const everDelivered = (state & EVER_DELIVERED) !== 0;
     if (mode === 'id' && everDelivered) return 'unchanged';
-    const sameContent =
-      entry.compare(fingerprint, 0, DIGEST_BYTES, FINGERPRINT_OFFSET, FINGERPRINT_OFFSET + DIGEST_BYTES) ===
-      0;
     if (batch === UNDELIVERED) return everDelivered ? 'updated' : 'retry';
-    if (mode === 'id' || sameContent) return batch === DELIVERED ? 'unchanged' : 'inFlight';
+    if (mode === 'id') return batch === DELIVERED ? 'unchanged' : 'inFlight';
+    const sameContent = this.hasContent(entry, wire, fingerprint);
+    if (sameContent) return batch === DELIVERED ? 'unchanged' : 'inFlight';
     return everDelivered ? 'updated' : 'retry';
+  }
+
+  private hasContent(entry: Buffer, wire: Buffer | undefined, fingerprint: () => Buffer): boolean {
+    const wireMatches =
+      wire !== undefined &&
+      entry.compare(wire, 0, DIGEST_BYTES, WIRE_DIGEST_OFFSET, WIRE_DIGEST_OFFSET + DIGEST_BYTES) === 0 &&
+      entry.compare(
+        NO_WIRE_DIGEST,
+        0,
+        DIGEST_BYTES,
+        WIRE_DIGEST_OFFSET,
+        WIRE_DIGEST_OFFSET + DIGEST_BYTES,
+      ) !== 0;
+    if (wireMatches) return true;
+    const same =
+      entry.compare(fingerprint(), 0, DIGEST_BYTES, FINGERPRINT_OFFSET, FINGERPRINT_OFFSET + DIGEST_BYTES) ===
+      0;
+    // Same content in another key order: remember this order so the next listing takes the fast path.
+    if (same && wire !== undefined) wire.copy(entry, WIRE_DIGEST_OFFSET, 0, DIGEST_BYTES);
+    return same;
   }
 
   /** True when this alert (any version) or this exact content is already delivered or being delivered. */
@@ -116,7 +155,7 @@ export class AlertIndex {
     // Wrap well before UNDELIVERED; sequences of batches still pending then are long resolved.
     this.header.nextBatchSeq = pending.seq >= UNDELIVERED - 1 ? 1 : pending.seq + 1;
     this.header.pendingBatches.push(pending);
-    for (const { key, fingerprint } of items) {
+    for (const { key, fingerprint, wireDigest } of items) {
       let entry = this.find(key);
       if (entry === undefined) {
         entry = Buffer.alloc(ENTRY_SIZE);
@@ -125,6 +164,7 @@ export class AlertIndex {
         this.added.set(key.toString('latin1'), entry);
       }
       fingerprint.copy(entry, FINGERPRINT_OFFSET, 0, DIGEST_BYTES);
+      (wireDigest ?? NO_WIRE_DIGEST).copy(entry, WIRE_DIGEST_OFFSET, 0, DIGEST_BYTES);
       entry.writeUInt32LE(nowInSeconds, LAST_SEEN_OFFSET);
       const everDelivered = entry.readUInt32LE(STATE_OFFSET) & EVER_DELIVERED;
       entry.writeUInt32LE((everDelivered | pending.seq) >>> 0, STATE_OFFSET);

@@ -7,15 +7,17 @@ import { DIGEST_BYTES } from './fingerprint';
  *   magic "DFCI" | u16 version | u16 entry size | u32 entry count | u32 header length | header (UTF-8 JSON)
  *   | entries, sorted by key | u32 CRC-32 of everything before it
  *
- * An entry is 36 bytes: 12-byte key (alert id digest) | 12-byte fingerprint | u32 first seen | u32 last seen
- * (seconds since the epoch) | u32 state. Fixed-size sorted entries load without parsing and are searched in
- * place, which keeps a million-alert index at ~36 MB and well under a second to load and save.
+ * An entry is 48 bytes: 12-byte key (alert id digest) | 12-byte fingerprint (canonical content) | 12-byte
+ * wire digest (content as last listed) | u32 first seen | u32 last seen (seconds since the epoch) | u32 state.
+ * Fixed-size sorted entries load without parsing and are searched in place, which keeps a million-alert
+ * index at 48 MB and well under a second to load and save.
  */
 export const INDEX_FORMAT_VERSION = 1;
-export const ENTRY_SIZE = 2 * DIGEST_BYTES + 12;
+export const ENTRY_SIZE = 3 * DIGEST_BYTES + 12;
 export const KEY_OFFSET = 0;
 export const FINGERPRINT_OFFSET = DIGEST_BYTES;
-export const FIRST_SEEN_OFFSET = 2 * DIGEST_BYTES;
+export const WIRE_DIGEST_OFFSET = 2 * DIGEST_BYTES;
+export const FIRST_SEEN_OFFSET = 3 * DIGEST_BYTES;
 export const LAST_SEEN_OFFSET = FIRST_SEEN_OFFSET + 4;
 export const STATE_OFFSET = LAST_SEEN_OFFSET + 4;
 const MAGIC = 'DFCI';

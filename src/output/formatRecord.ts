@@ -11,25 +11,24 @@ export interface RecordContext {
 }
 
 /**
- * Serialises one delivered alert. `raw` is the alert exactly as the API returned it; `envelope` wraps it
- * with a deterministic `eventId` (same alert, same content → same id) so that a SIEM can drop the copies
- * that at-least-once delivery may repeat.
- * @throws TypeError when the alert cannot be serialised (the caller skips and counts it).
+ * The record of one delivered alert, from the alert as serialised once for the run. `raw` is that text:
+ * the alert exactly as the API returned it. `envelope` wraps it with a deterministic `eventId` (same alert,
+ * same content → same id) so that a SIEM can drop the copies that at-least-once delivery may repeat.
  */
 export function formatRecord(
-  alert: { id: string },
+  serialisedAlert: string,
+  alertId: string,
   fingerprintHex: string,
   change: ChangeKind,
   context: RecordContext,
 ): string {
-  if (context.format === 'raw') return JSON.stringify(alert);
-  return JSON.stringify({
-    eventId: envelopeEventId(alert.id, fingerprintHex),
-    eventType: change,
-    observedAt: context.observedAt,
-    subscriptionId: context.subscriptionId,
-    alert,
-  });
+  if (context.format === 'raw') return serialisedAlert;
+  // Built around the serialised alert rather than serialising it a second time.
+  return (
+    `{"eventId":${JSON.stringify(envelopeEventId(alertId, fingerprintHex))},"eventType":${JSON.stringify(change)},` +
+    `"observedAt":${JSON.stringify(context.observedAt)},"subscriptionId":${JSON.stringify(context.subscriptionId)},` +
+    `"alert":${serialisedAlert}}`
+  );
 }
 
 /** A UUID-shaped digest of the alert id and content fingerprint. */

@@ -1,6 +1,6 @@
 import type { AlertSource } from '../defender/alertSource';
 import type { AlertIndex, BatchItem, DedupeMode } from '../dedupe/alertIndex';
-import { alertKey, contentFingerprint } from '../dedupe/fingerprint';
+import { alertKey, contentFingerprint, wireDigest } from '../dedupe/fingerprint';
 import { formatRecord, type RecordContext } from '../output/formatRecord';
 import type { Logger } from '../telemetry/logger';
 
@@ -88,8 +88,12 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
       const usable = alert as AlertLike;
       try {
         const key = alertKey(usable.id);
-        const fingerprint = contentFingerprint(usable);
-        const disposition = index.classify(key, fingerprint, dedupeMode, nowInSeconds);
+        // Serialised once: the wire digest is taken from it, and it is the record if the alert goes out.
+        const serialised = JSON.stringify(usable);
+        const wire = wireDigest(serialised);
+        let fingerprint: Buffer | undefined;
+        const fingerprintOnce = (): Buffer => (fingerprint ??= contentFingerprint(usable));
+        const disposition = index.classifyListed(key, wire, fingerprintOnce, dedupeMode, nowInSeconds);
         if (disposition === 'unchanged' || disposition === 'inFlight') {
           counts[disposition] += 1;
           return;
@@ -103,9 +107,14 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
           if (isNew) noteUndelivered(usable);
           return;
         }
-        const fingerprintHex = fingerprint.toString('hex');
         const change = isNew ? 'created' : 'updated';
-        const record = formatRecord(usable, fingerprintHex, change, options.record);
+        const record = formatRecord(
+          serialised,
+          usable.id,
+          fingerprintOnce().toString('hex'),
+          change,
+          options.record,
+        );
         const size = maxRecordBytes === undefined ? 0 : Buffer.byteLength(record, 'utf8');
         if (maxRecordBytes !== undefined && size > maxRecordBytes) {
           counts.oversized += 1;
@@ -120,7 +129,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
           );
           return;
         }
-        selected.push({ key, fingerprint, alertId: usable.id, record });
+        selected.push({ key, fingerprint: fingerprintOnce(), wireDigest: wire, alertId: usable.id, record });
       } catch (error) {
         counts.failed += 1;
         logger.error(

@@ -9,6 +9,7 @@ import {
   KEY_OFFSET,
   LAST_SEEN_OFFSET,
   STATE_OFFSET,
+  WIRE_DIGEST_OFFSET,
   type IndexHeader,
 } from '../../../src/dedupe/indexFormat';
 
@@ -79,12 +80,17 @@ function fixChecksum(data: Buffer): Buffer {
 }
 
 describe('index format layout', () => {
-  it('describes a 36-byte entry: key, fingerprint, first seen, last seen, state', () => {
+  it('describes a 48-byte entry: key, fingerprint, wire digest, first seen, last seen, state', () => {
     expect(INDEX_FORMAT_VERSION).toBe(1);
-    expect(ENTRY_SIZE).toBe(36);
-    expect([KEY_OFFSET, FINGERPRINT_OFFSET, FIRST_SEEN_OFFSET, LAST_SEEN_OFFSET, STATE_OFFSET]).toEqual([
-      0, 12, 24, 28, 32,
-    ]);
+    expect(ENTRY_SIZE).toBe(48);
+    expect([
+      KEY_OFFSET,
+      FINGERPRINT_OFFSET,
+      WIRE_DIGEST_OFFSET,
+      FIRST_SEEN_OFFSET,
+      LAST_SEEN_OFFSET,
+      STATE_OFFSET,
+    ]).toEqual([0, 12, 24, 36, 40, 44]);
   });
 
   it('writes magic, version, entry size, count, header length, header, entries and CRC-32', () => {
@@ -92,10 +98,10 @@ describe('index format layout', () => {
     const e = entries(3);
     const data = encodeIndex(h, e, 3);
     const headerBytes = Buffer.from(JSON.stringify(h), 'utf8');
-    expect(data.length).toBe(16 + headerBytes.length + 3 * 36 + 4);
+    expect(data.length).toBe(16 + headerBytes.length + 3 * 48 + 4);
     expect(data.toString('latin1', 0, 4)).toBe('DFCI');
     expect(data.readUInt16LE(4)).toBe(1);
-    expect(data.readUInt16LE(6)).toBe(36);
+    expect(data.readUInt16LE(6)).toBe(48);
     expect(data.readUInt32LE(8)).toBe(3);
     expect(data.readUInt32LE(12)).toBe(headerBytes.length);
     expect(data.subarray(16, 16 + headerBytes.length).equals(headerBytes)).toBe(true);
@@ -229,7 +235,7 @@ describe('decodeIndex detects damage', () => {
         data.writeUInt32LE(4, 8);
         return fixChecksum(data);
       },
-      `${good().length} bytes where ${good().length + 36} were expected`,
+      `${good().length} bytes where ${good().length + 48} were expected`,
     ],
     ['a header that is not JSON', () => rawBlob('{"format":"defender-alerts-index",'), 'header is not JSON'],
     [
