@@ -1,16 +1,12 @@
 import { canonicalJson } from '../../../src/dedupe/canonicalJson';
+import { mulberry32 } from '../../support/emulator/prng';
 
 /** mulberry32: a small seeded PRNG, so that every run checks the same generated values. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator, as a plain `() => number`. */
+const prng = (seed: number): (() => number) => {
+  const random = mulberry32(seed);
+  return () => random.next();
+};
 
 const ALPHABET = [
   'a',

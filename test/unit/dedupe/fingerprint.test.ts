@@ -3,17 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../../src/dedupe/canonicalJson';
 import { alertKey, contentFingerprint, DIGEST_BYTES } from '../../../src/dedupe/fingerprint';
+import { mulberry32 } from '../../support/emulator/prng';
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator, as a plain `() => number`. */
+const prng = (seed: number): (() => number) => {
+  const random = mulberry32(seed);
+  return () => random.next();
+};
 
 const ALERT_ID =
   '/subscriptions/3c9f2b1a-5d4e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/myRg1/providers/' +

@@ -1,13 +1,15 @@
 import type * as Functions from '@azure/functions';
 
 /** Loads the registration module in a fresh module registry and returns the `app.timer` calls it made. */
-function loadRegistration(): jest.SpyInstance['mock']['calls'] {
-  let calls: jest.SpyInstance['mock']['calls'] = [];
+type TimerCall = Parameters<typeof Functions.app.timer>;
+
+function loadRegistration(): TimerCall[] {
+  let calls: TimerCall[] = [];
   jest.isolateModules(() => {
     const { app } = jest.requireActual<typeof Functions>('@azure/functions');
     const timer = jest.spyOn(app, 'timer').mockImplementation(() => undefined);
     try {
-      require('../../../src/functions/collectDefenderAlerts');
+      jest.requireActual('../../../src/functions/collectDefenderAlerts');
     } finally {
       calls = timer.mock.calls;
     }
