@@ -44,6 +44,11 @@ export interface CollectorSettings {
   readonly output: {
     readonly target: OutputTarget;
     readonly connection: string;
+    /**
+     * The account of the blob target when `output_connection` names another account than the index's;
+     * `undefined` when it is the same account, or the target is not `blob`.
+     */
+    readonly blobStorage: StorageSettings | undefined;
     readonly blobContainer: string;
     readonly eventHubName: string;
     readonly queueName: string;
@@ -75,7 +80,11 @@ export function loadSettings(source: SettingsSource): CollectorSettings {
     subscriptionId,
     credential: readCredential(source),
     cloud: readCloud(source),
-    storage: readStorage(source),
+    storage: readStorage(
+      source,
+      S.storageConnection,
+      'the hash index is kept in the Functions storage account',
+    ),
     index: {
       container: storageNameSetting(source, S.indexContainer, 'container', 'defender-alerts-index')!,
       blobName: storageNameSetting(source, S.indexBlob, 'blob', `${subscriptionId}.index`)!,
@@ -127,25 +136,25 @@ function readCloud(source: SettingsSource): CollectorSettings['cloud'] {
   };
 }
 
-function readStorage(source: SettingsSource): StorageSettings {
-  const connectionString = optionalSetting(source, S.storageConnection);
+/**
+ * A storage account named by a Functions connection: `<connection>` (a connection string) or the
+ * identity-based `<connection>__blobServiceUri` with an optional `<connection>__clientId`.
+ */
+function readStorage(source: SettingsSource, connection: string, purpose: string): StorageSettings {
+  const connectionString = optionalSetting(source, connection);
   if (connectionString !== undefined) return { kind: 'connectionString', connectionString };
-  const blobServiceUri = httpsUrlSetting(
-    source,
-    S.storageBlobServiceUri,
-    'https://<account>.blob.core.windows.net',
-  );
+  const uriSetting = `${connection}__blobServiceUri`;
+  const blobServiceUri = httpsUrlSetting(source, uriSetting, 'https://<account>.blob.core.windows.net');
   if (blobServiceUri === undefined) {
     throw new Error(
-      `Missing setting '${S.storageConnection}': the hash index is kept in the Functions storage account. ` +
-        `Set '${S.storageBlobServiceUri}' (identity-based, recommended in Azure) or '${S.storageConnection}' ` +
-        `(a connection string; "UseDevelopmentStorage=true" for Azurite).`,
+      `Missing setting '${connection}': ${purpose}. Set '${uriSetting}' (identity-based, recommended in Azure) ` +
+        `or '${connection}' (a connection string; "UseDevelopmentStorage=true" for Azurite).`,
     );
   }
   return {
     kind: 'identity',
     blobServiceUri,
-    clientId: guidSetting(source, S.storageClientId, GUID_HINT.client, false),
+    clientId: guidSetting(source, `${connection}__clientId`, GUID_HINT.client, false),
   };
 }
 
@@ -153,9 +162,14 @@ function readOutput(source: SettingsSource): CollectorSettings['output'] {
   const target = choiceSetting<OutputTarget>(source, S.outputTarget, ['blob', 'eventhub', 'queue'], 'blob');
   const defaultConnection = target === 'eventhub' ? 'EventHubConnection' : 'AzureWebJobsStorage';
   const limit = RECORD_LIMITS[target];
+  const connection = storageNameSetting(source, S.outputConnection, 'connection', defaultConnection)!;
   return {
     target,
-    connection: storageNameSetting(source, S.outputConnection, 'connection', defaultConnection)!,
+    connection,
+    blobStorage:
+      target === 'blob' && connection !== S.storageConnection
+        ? readStorage(source, connection, `the blob output is written through the connection '${connection}'`)
+        : undefined,
     blobContainer: storageNameSetting(source, S.outputBlobContainer, 'container', 'defender-alerts')!,
     eventHubName: storageNameSetting(source, S.outputEventHubName, 'eventhub', 'defender-alerts')!,
     queueName: storageNameSetting(source, S.outputQueueName, 'queue', 'defender-alerts')!,

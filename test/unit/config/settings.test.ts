@@ -81,6 +81,7 @@ describe('loadSettings defaults', () => {
       output: {
         target: 'blob',
         connection: 'AzureWebJobsStorage',
+        blobStorage: undefined,
         blobContainer: 'defender-alerts',
         eventHubName: 'defender-alerts',
         queueName: 'defender-alerts',
@@ -165,7 +166,7 @@ describe('loadSettings accepted values', () => {
     ],
     [
       'output_connection "My_Conn_1"',
-      { output_connection: 'My_Conn_1' },
+      { output_connection: 'My_Conn_1', My_Conn_1: 'UseDevelopmentStorage=true' },
       (s) => s.output.connection,
       'My_Conn_1',
     ],
@@ -911,5 +912,34 @@ describe('setting readers', () => {
       'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
     ];
     expect(Object.values(SETTING_NAMES)).toEqual(expect.arrayContaining(used));
+  });
+});
+
+describe('loadSettings blob output in another storage account', () => {
+  it('reads the account that output_connection names, identity-based', () => {
+    const settings = load({
+      output_connection: 'AlertsStorage',
+      AlertsStorage__blobServiceUri: 'https://alerts.blob.core.windows.net',
+      AlertsStorage__clientId: '66666666-7777-4888-9999-aaaaaaaaaaaa',
+    });
+    expect(settings.output.blobStorage).toEqual({
+      kind: 'identity',
+      blobServiceUri: 'https://alerts.blob.core.windows.net',
+      clientId: '66666666-7777-4888-9999-aaaaaaaaaaaa',
+    });
+  });
+
+  it('names the missing connection settings', () => {
+    expect(() => load({ output_connection: 'AlertsStorage' })).toThrow(
+      new Error(
+        "Missing setting 'AlertsStorage': the blob output is written through the connection 'AlertsStorage'. " +
+          "Set 'AlertsStorage__blobServiceUri' (identity-based, recommended in Azure) or 'AlertsStorage' " +
+          '(a connection string; "UseDevelopmentStorage=true" for Azurite).',
+      ),
+    );
+  });
+
+  it('does not look for a blob account when the target is not blob', () => {
+    expect(load({ output_target: 'eventhub' }).output.blobStorage).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { AlertIndex } from '../../../src/dedupe/alertIndex';
+import { AlertIndex, type BatchItem } from '../../../src/dedupe/alertIndex';
 import { alertKey, contentFingerprint, wireDigest } from '../../../src/dedupe/fingerprint';
 
 const T0 = 1_800_000_000;
@@ -11,7 +11,8 @@ const reordered = {
   id: '/subscriptions/s/alerts/a',
 };
 
-function indexDelivering(listed: typeof alert | typeof reordered): AlertIndex {
+/** An index in which one alert was delivered, recorded as `item` (after a round trip through the blob format). */
+function indexDelivered(item: BatchItem): AlertIndex {
   const index = AlertIndex.empty('s');
   const batch = index.addPendingBatch(
     {
@@ -20,18 +21,19 @@ function indexDelivering(listed: typeof alert | typeof reordered): AlertIndex {
       recordCount: 1,
       confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 },
     },
-    [
-      {
-        key: alertKey(listed.id),
-        fingerprint: contentFingerprint(listed),
-        wireDigest: wireDigest(JSON.stringify(listed)),
-      },
-    ],
+    [item],
     T0,
   );
   index.settleBatch(batch.seq, true);
   return AlertIndex.decode(index.encode(new Date()).data, 'test');
 }
+
+const indexDelivering = (listed: typeof alert | typeof reordered): AlertIndex =>
+  indexDelivered({
+    key: alertKey(listed.id),
+    fingerprint: contentFingerprint(listed),
+    wireDigest: wireDigest(JSON.stringify(listed)),
+  });
 
 describe('classifyListed fast path', () => {
   it('recognises unchanged content by its wire digest without computing the fingerprint', () => {
@@ -74,18 +76,10 @@ describe('classifyListed fast path', () => {
   });
 
   it('never trusts an entry stored without a wire digest', () => {
-    const index = AlertIndex.empty('s');
-    const batch = index.addPendingBatch(
-      {
-        id: 'b',
-        createdAt: '',
-        recordCount: 1,
-        confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 },
-      },
-      [{ key: alertKey(alert.id), fingerprint: contentFingerprint({ other: true }) }],
-      T0,
-    );
-    index.settleBatch(batch.seq, true);
+    const index = indexDelivered({
+      key: alertKey(alert.id),
+      fingerprint: contentFingerprint({ other: true }),
+    });
     const zero = Buffer.alloc(12);
     expect(
       index.classifyListed(alertKey(alert.id), zero, () => contentFingerprint(alert), 'content', T0),
