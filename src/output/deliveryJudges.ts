@@ -13,8 +13,9 @@ export interface InvocationAttempt {
  * Settles pending batches by what can be observed:
  * - blob target: the batch was delivered iff its blob (same size and MD5) exists under the expected hours;
  * - Event Hubs and queue targets, which cannot be read back: the host retries a failed write (the function
- *   has a retry policy), so a retry means the previous attempt's batch was lost, and a fresh run means it
- *   was written, unless it came from the last allowed attempt, which is sent again to be safe.
+ *   has a retry policy), so a retry means the previous attempt's batch was lost, and a later scheduled run
+ *   means it was written, unless it came from the last allowed attempt, which is sent again to be safe.
+ * Either way a batch younger than the grace period is left unsettled, except by a retry.
  */
 export class DeliveryJudges implements DeliveryJudge {
   constructor(
@@ -27,16 +28,18 @@ export class DeliveryJudges implements DeliveryJudge {
   async judge(batch: PendingBatch, now: Date): Promise<BatchVerdict> {
     const { confirmation } = batch;
     const isRetry = (this.attempt?.retryCount ?? 0) > 0;
+    // A batch this young may belong to an overlapping run whose host has not written it yet: judging it
+    // delivered could lose it, judging it lost would send it twice. A retry knows its own attempt failed.
+    const young = now.getTime() - Date.parse(batch.createdAt) < this.graceInMs && !isRetry;
     if (confirmation.kind === 'hostWrite') {
-      if (this.attempt === undefined) return 'unknown';
+      if (this.attempt === undefined || young) return 'unknown';
       if (isRetry) return 'notDelivered';
       const { retryCount, maxRetryCount } = confirmation;
       return maxRetryCount < 0 || retryCount < maxRetryCount ? 'delivered' : 'notDelivered';
     }
     if (this.outputContainer === undefined) return 'unknown';
     if (await this.findBlob(this.outputContainer, confirmation)) return 'delivered';
-    const young = now.getTime() - Date.parse(batch.createdAt) < this.graceInMs;
-    return young && !isRetry ? 'unknown' : 'notDelivered';
+    return young ? 'unknown' : 'notDelivered';
   }
 
   private async findBlob(

@@ -202,6 +202,20 @@ describe('the timer function in test mode', () => {
     expect(await fn.invoke(T0 + HOUR_MS)).toBeUndefined();
   });
 
+  it('eventhub target: a run soon after another leaves its batch unsettled: neither re-sent nor confirmed yet', async () => {
+    const alerts = generateAlerts({ count: 4, seed: 29, subscriptionId: SUBSCRIPTION_ID });
+    emulator.setAlerts(alerts);
+    const fn = deploy({ output_target: 'eventhub' });
+    await fn.invoke(T0);
+    expect(await fn.invoke(T0 + 5 * 60_000)).toBeUndefined();
+    expect(fn.telemetry.events.at(-1)?.measurements).toMatchObject({
+      'DefenderAlerts.New': 0,
+      'DefenderAlerts.Delivered': 0,
+    });
+    expect(await fn.invoke(T0 + HOUR_MS)).toBeUndefined();
+    expect(fn.logs.join('\n')).toContain('An earlier batch is not settled yet');
+  });
+
   it('eventhub target: a batch handed over on the last allowed retry is sent again by the next run', async () => {
     const alerts = generateAlerts({ count: 3, seed: 25, subscriptionId: SUBSCRIPTION_ID });
     emulator.setAlerts(alerts);

@@ -150,9 +150,14 @@ export class DefenderApiEmulator {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
+    const socketsClosed = [...this.sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()).destroy()),
+    );
     this.sockets.clear();
-    await closed;
+    await Promise.all([closed, ...socketsClosed]);
+    // 'close' is emitted before libuv has released the listening handle; one more turn of the event
+    // loop lets it go, so Jest's open-handle detection sees nothing left behind.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   /** Replaces all alerts (forgetting earlier upserts and patches). The values are served as given. */
