@@ -155,8 +155,8 @@ export class DefenderApiEmulator {
     );
     this.sockets.clear();
     await Promise.all([closed, ...socketsClosed]);
-    // 'close' is emitted before libuv has released the listening handle; one more turn of the event
-    // loop lets it go, so Jest's open-handle detection sees nothing left behind.
+    // The server's 'close' event comes before libuv has released the listening handle (it still shows
+    // in process._getActiveHandles()); one more turn of the event loop, and stop() leaves nothing open.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 

@@ -116,17 +116,21 @@ describe('injected faults on the alerts list, as the real client pipeline meets 
 describe('stop()', () => {
   it('returns promptly with keep-alive connections open and a slow request pending', async () => {
     const own = await startTestEmulator({ alerts });
-    const client = securityCenterFor(own, { maxRetries: 0 });
-    expect((await get(client, alertsListUrl(own))).status).toBe(200); // leaves a keep-alive socket
-    own.injectFaults({ kind: 'slow', delayMs: 30_000 });
-    const pending = get(client, alertsListUrl(own)).then(
-      () => 'answered',
-      () => 'failed',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
-    await own.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect(await pending).toBe('failed');
+    try {
+      const client = securityCenterFor(own, { maxRetries: 0 });
+      expect((await get(client, alertsListUrl(own))).status).toBe(200); // leaves a keep-alive socket
+      own.injectFaults({ kind: 'slow', delayMs: 30_000 });
+      const pending = get(client, alertsListUrl(own)).then(
+        () => 'answered',
+        () => 'failed',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      await own.stop();
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(await pending).toBe('failed');
+    } finally {
+      await own.stop(); // no-op when already stopped; closes the server if an assertion failed first
+    }
   });
 });
