@@ -146,21 +146,34 @@ export class AlertIndex {
     // Wrap well before UNDELIVERED; sequences of batches still pending then are long resolved.
     this.header.nextBatchSeq = pending.seq >= UNDELIVERED - 1 ? 1 : pending.seq + 1;
     this.header.pendingBatches.push(pending);
-    for (const { key, fingerprint, wireDigest } of items) {
-      let entry = this.find(key);
-      if (entry === undefined) {
-        entry = Buffer.alloc(ENTRY_SIZE);
-        key.copy(entry, 0, 0, DIGEST_BYTES);
-        entry.writeUInt32LE(nowInSeconds, FIRST_SEEN_OFFSET);
-        this.added.set(key.toString('latin1'), entry);
-      }
-      fingerprint.copy(entry, FINGERPRINT_OFFSET, 0, DIGEST_BYTES);
-      (wireDigest ?? NO_WIRE_DIGEST).copy(entry, WIRE_DIGEST_OFFSET, 0, DIGEST_BYTES);
-      entry.writeUInt32LE(nowInSeconds, LAST_SEEN_OFFSET);
+    for (const item of items) {
+      const entry = this.writeItem(item, nowInSeconds);
       const everDelivered = entry.readUInt32LE(STATE_OFFSET) & EVER_DELIVERED;
       entry.writeUInt32LE((everDelivered | pending.seq) >>> 0, STATE_OFFSET);
     }
     return pending;
+  }
+
+  /** Records items already written by the sink itself (the local runner) as delivered, with no batch. */
+  recordDelivered(items: readonly BatchItem[], nowInSeconds: number): void {
+    for (const item of items) {
+      this.writeItem(item, nowInSeconds).writeUInt32LE((EVER_DELIVERED | DELIVERED) >>> 0, STATE_OFFSET);
+    }
+  }
+
+  /** The entry of `item`, added if new, with its digests and last-seen time updated; state left to the caller. */
+  private writeItem({ key, fingerprint, wireDigest }: BatchItem, nowInSeconds: number): Buffer {
+    let entry = this.find(key);
+    if (entry === undefined) {
+      entry = Buffer.alloc(ENTRY_SIZE);
+      key.copy(entry, 0, 0, DIGEST_BYTES);
+      entry.writeUInt32LE(nowInSeconds, FIRST_SEEN_OFFSET);
+      this.added.set(key.toString('latin1'), entry);
+    }
+    fingerprint.copy(entry, FINGERPRINT_OFFSET, 0, DIGEST_BYTES);
+    (wireDigest ?? NO_WIRE_DIGEST).copy(entry, WIRE_DIGEST_OFFSET, 0, DIGEST_BYTES);
+    entry.writeUInt32LE(nowInSeconds, LAST_SEEN_OFFSET);
+    return entry;
   }
 
   /** Settles a pending batch: its entries become delivered, or undelivered so that they are sent again. */

@@ -139,17 +139,12 @@ function recordBatch(
 ): unknown {
   if (selected.length === 0) return undefined;
   const nowInSeconds = Math.floor(at.getTime() / 1000);
-  const base = { id: runId, createdAt: at.toISOString(), recordCount: selected.length };
   if (sink.kind === 'direct') {
-    // Already written: recorded as a batch only to reuse one code path, and settled at once.
-    const batch = index.addPendingBatch(
-      { ...base, confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 } },
-      selected,
-      nowInSeconds,
-    );
-    index.settleBatch(batch.seq, true);
+    // Already written and flushed by the sink: delivered, nothing to settle later.
+    index.recordDelivered(selected, nowInSeconds);
     return undefined;
   }
+  const base = { id: runId, createdAt: at.toISOString(), recordCount: selected.length };
   const { payload, confirmation } = sink.prepare(
     selected.map((alert) => alert.record),
     at,

@@ -26,6 +26,17 @@ export interface HandOverSink<TPayload = unknown> {
 
 export type AlertSink = DirectSink | HandOverSink;
 
+/** A {@link DirectSink} that keeps the records in memory, for tests. */
+export class InMemorySink implements DirectSink {
+  readonly kind = 'direct';
+  readonly records: string[] = [];
+
+  write(records: readonly string[]): Promise<void> {
+    this.records.push(...records);
+    return Promise.resolve();
+  }
+}
+
 export type BatchVerdict = 'delivered' | 'notDelivered' | 'unknown';
 
 /** Decides whether an earlier run's pending batch reached its target. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { SettingsSource } from '../../src/config/settingReaders';
-import type { DirectSink } from '../../src/pipeline/delivery';
+import { InMemorySink } from '../../src/pipeline/delivery';
 import { DefenderApiEmulator } from './emulator/defenderApiEmulator';
 import { testTlsFromEnv } from './emulator/testTls';
 
@@ -62,13 +62,7 @@ export function testSettings(
   };
 }
 
-export class MemorySink implements DirectSink {
-  readonly kind = 'direct';
-  readonly records: string[] = [];
-  write(records: readonly string[]): Promise<void> {
-    this.records.push(...records);
-    return Promise.resolve();
-  }
+export class MemorySink extends InMemorySink {
   alerts(): { id: string; properties: Record<string, unknown> }[] {
     return this.records.map(
       (record) => JSON.parse(record) as { id: string; properties: Record<string, unknown> },

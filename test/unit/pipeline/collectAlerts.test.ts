@@ -3,7 +3,7 @@ import { InMemoryIndexStore } from '../../../src/dedupe/inMemoryIndexStore';
 import type { IndexStore } from '../../../src/dedupe/indexStore';
 import type { PendingBatch } from '../../../src/dedupe/indexFormat';
 import { collectAlerts, type CollectAlertsOptions } from '../../../src/pipeline/collectAlerts';
-import type { BatchVerdict, DirectSink, HandOverSink } from '../../../src/pipeline/delivery';
+import { InMemorySink, type BatchVerdict, type HandOverSink } from '../../../src/pipeline/delivery';
 import { RecordingLogger } from '../../../src/telemetry/logger';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -18,12 +18,9 @@ function alert(n: number, status = 'Active', generatedAt = '2026-11-20T10:00:00Z
   };
 }
 
-class MemorySink implements DirectSink {
-  readonly kind = 'direct';
-  readonly written: string[] = [];
-  write(records: readonly string[]): Promise<void> {
-    this.written.push(...records);
-    return Promise.resolve();
+class MemorySink extends InMemorySink {
+  get written(): string[] {
+    return this.records;
   }
   ids(): string[] {
     return this.written.map((record) => (JSON.parse(record) as { id: string }).id);
