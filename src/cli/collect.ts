@@ -15,7 +15,7 @@ Runs one collection cycle with the settings the function reads (environment vari
 the bundled Defender for Cloud API emulator.
 
   --output <file|->   where delivered records go, as NDJSON (default: .local/output/alerts-<time>.ndjson);
-                      "-" writes them to stdout and the logs to stderr
+                      "-" writes them to stdout; logs always go to stderr
   --settings <path>   settings file (default: ./local.settings.json, if present)
   --verbose           debug logs`;
 
@@ -34,8 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const output =
     args.output ?? `.local/output/alerts-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
-  const logStream = output === '-' ? process.stderr : process.stdout;
-  const logger = new StreamLogger(logStream, args.verbose ? 'debug' : 'info');
+  // Logs and errors always go to stderr: stdout carries records only, and schedulers read stderr for failures.
+  const logger = new StreamLogger(process.stderr, args.verbose ? 'debug' : 'info');
   try {
     const source = loadSettingsSource(resolve(args.settings ?? 'local.settings.json'), process.env);
     if (hasNoAzureSettings(source)) {
@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const settings = loadSettings(source);
     if (output !== '-') mkdirSync(dirname(resolve(output)), { recursive: true });
-    const sink = new NdjsonSink(output === '-' ? '-' : { path: output });
+    const sink = new NdjsonSink(output === '-' ? '-' : { path: output }, logger);
     const { summary } = await runCollection({ settings, sink, logger });
     logger.info(summaryLine(summary));
     if (output !== '-' && summary.delivered > 0)

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadSettings } from '../../src/config/settings';
 import { runCollection } from '../../src/pipeline/runCollection';
 import { RecordingLogger } from '../../src/telemetry/logger';
@@ -151,7 +154,7 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     const index = blobService().getContainerClient(settings.index_container!);
     const before = await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`);
     emulator.denyAccess('forbidden');
-    const stderr = captureStderr();
+    const stderr = captureStream(process.stderr);
     const saved = { ...process.env };
     Object.assign(process.env, settings);
     let code: number;
@@ -163,11 +166,31 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     }
     const output = stderr.stop();
     expect(code).toBe(1);
-    expect(output.stderr).toMatch(
+    expect(output).toMatch(
       /HTTP 403 AuthorizationFailed.*Grant the identity with client id '[0-9a-f-]+' the Security Reader role/,
     );
-    expect(output.stderr).not.toContain(CLIENT_SECRET);
+    expect(output).not.toContain(CLIENT_SECRET);
     expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toEqual(before);
+  });
+
+  it('with --output <file>, a failing run writes its error to stderr and nothing to stdout', async () => {
+    const settings = testSettings(emulator);
+    emulator.denyAccess('forbidden');
+    const stderr = captureStream(process.stderr);
+    const stdout = captureStream(process.stdout);
+    const saved = { ...process.env };
+    Object.assign(process.env, settings);
+    let code: number;
+    try {
+      code = await main(['--output', join(mkdtempSync(join(tmpdir(), 'collect-')), 'alerts.ndjson')]);
+    } finally {
+      process.env = saved;
+      emulator.denyAccess(null);
+    }
+    const [errors, records] = [stderr.stop(), stdout.stop()];
+    expect(code).toBe(1);
+    expect(errors).toMatch(/ERROR Collection failed: Listing Defender for Cloud alerts .* HTTP 403/);
+    expect(records).toBe('');
   });
 
   it('a corrupt index fails loudly and is not overwritten', async () => {
@@ -222,18 +245,18 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
   });
 });
 
-/** Collects what is written to stderr (where the local runner logs when records go to stdout). */
-function captureStderr(): { stop(): { stderr: string } } {
+/** Collects what is written to a standard stream until `stop()`. */
+function captureStream(stream: NodeJS.WriteStream): { stop(): string } {
   const chunks: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk: string | Uint8Array) => {
+  const original = stream.write.bind(stream);
+  stream.write = (chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
     return true;
   };
   return {
     stop: () => {
-      process.stderr.write = original;
-      return { stderr: chunks.join('') };
+      stream.write = original;
+      return chunks.join('');
     },
   };
 }

@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NdjsonSink } from '../../../src/output/fileSink';
+import { RecordingLogger } from '../../../src/telemetry/logger';
+
+let folder: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'ndjson-sink-'));
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').slice(0, -1);
+
+describe('the NDJSON file sink', () => {
+  it('appends one record per line to what earlier runs wrote', async () => {
+    const path = join(folder, 'alerts.ndjson');
+    writeFileSync(path, '{"id":"a"}\n');
+    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"b"}', '{"id":"c"}']);
+    expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b"}', '{"id":"c"}']);
+  });
+
+  it('removes the partial last line a killed run left before appending, so every line parses', async () => {
+    const path = join(folder, 'alerts.ndjson');
+    // A run killed while appending: its records were never committed to the index, so they come again.
+    writeFileSync(path, '{"id":"a"}\n{"id":"b","properties":{"sta');
+    const logger = new RecordingLogger();
+    await new NdjsonSink({ path }, logger).write(['{"id":"b","properties":{"status":"Active"}}']);
+    expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b","properties":{"status":"Active"}}']);
+    expect(lines(path).map((line) => JSON.parse(line) as unknown)).toHaveLength(2);
+    expect(logger.text()).toBe(
+      `warn Removed an incomplete last line (28 bytes) that an interrupted run left in the output file; its records are written again {"path":${JSON.stringify(path)}}`,
+    );
+  });
+
+  it('removes a partial first line when the file holds nothing else', async () => {
+    const path = join(folder, 'alerts.ndjson');
+    writeFileSync(path, '{"id":"a","pro');
+    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"a"}']);
+    expect(lines(path)).toEqual(['{"id":"a"}']);
+  });
+
+  it('finds the last complete line beyond the first block it reads back', async () => {
+    const path = join(folder, 'alerts.ndjson');
+    const long = `{"id":"x","pad":"${'p'.repeat(200_000)}"}`;
+    writeFileSync(path, `{"id":"a"}\n${long.slice(0, 150_000)}`);
+    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"b"}']);
+    expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b"}']);
+  });
+
+  it('creates the file on the first run', async () => {
+    const path = join(folder, 'new.ndjson');
+    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"a"}']);
+    expect(lines(path)).toEqual(['{"id":"a"}']);
+  });
+});
