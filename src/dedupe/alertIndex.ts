@@ -23,10 +23,11 @@ const UNDELIVERED = BATCH_MASK;
 export type DedupeMode = 'content' | 'id';
 /**
  * What a run must do with an alert it has just listed: `new` (never seen), `retry` (seen, sent, but never
- * confirmed delivered), `updated` (content changed since it was delivered), `unchanged`, or `inFlight`
- * (an unsettled batch of an earlier run is delivering this very content).
+ * confirmed delivered), `updated` (content changed since it was delivered), `unchanged`, `inFlight`
+ * (an unsettled batch of an earlier run is delivering this very content), or `duplicate` (this listing
+ * already returned this id: only its first occurrence counts).
  */
-export type AlertDisposition = 'new' | 'retry' | 'updated' | 'unchanged' | 'inFlight';
+export type AlertDisposition = 'new' | 'retry' | 'updated' | 'unchanged' | 'inFlight' | 'duplicate';
 
 /** One alert chosen for delivery, as recorded in the index when the run commits. */
 export interface BatchItem {
@@ -45,6 +46,11 @@ const NO_WIRE_DIGEST = Buffer.alloc(DIGEST_BYTES);
  */
 export class AlertIndex {
   private readonly added = new Map<string, Buffer>();
+  /**
+   * Entries the current listing has returned (see {@link startListing}): a byte per loaded entry, and the
+   * keys the index lacks. `undefined` outside a listing.
+   */
+  private listing: { slots: Uint8Array; newKeys: Set<string> } | undefined;
 
   private constructor(
     readonly header: IndexHeader,
@@ -95,6 +101,7 @@ export class AlertIndex {
   ): AlertDisposition {
     // Offsets into the loaded entries rather than a view per lookup: this runs once per listed alert.
     const slot = this.search(key);
+    if (this.listedBefore(slot, key)) return 'duplicate';
     const entry =
       slot >= 0 ? this.entries : this.added.size > 0 ? this.added.get(key.toString('latin1')) : undefined;
     if (entry === undefined) return 'new';
@@ -109,6 +116,30 @@ export class AlertIndex {
     const sameContent = this.hasContent(entry, base, wire, fingerprint);
     if (sameContent) return batch === DELIVERED ? 'unchanged' : 'inFlight';
     return everDelivered ? 'updated' : 'retry';
+  }
+
+  /**
+   * Starts a listing: from now on {@link classifyListed} answers `duplicate` for an id it has already seen.
+   * An id must be handled once per run: two versions of one alert in a listing would otherwise both be sent,
+   * and flip the index between them every run.
+   */
+  startListing(): void {
+    this.listing = { slots: new Uint8Array(this.count), newKeys: new Set() };
+  }
+
+  /** Records that the listing returned `key`; true when it had already. */
+  private listedBefore(slot: number, key: Buffer): boolean {
+    const listing = this.listing;
+    if (listing === undefined) return false;
+    if (slot >= 0) {
+      if (listing.slots[slot] === 1) return true;
+      listing.slots[slot] = 1;
+      return false;
+    }
+    const text = key.toString('latin1');
+    if (listing.newKeys.has(text)) return true;
+    listing.newKeys.add(text);
+    return false;
   }
 
   private hasContent(

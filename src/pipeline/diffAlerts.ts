@@ -17,6 +17,8 @@ export interface DiffCounts {
   unchanged: number;
   /** Already being delivered by an earlier run that is not settled yet. */
   inFlight: number;
+  /** Ids the listing returned more than once; only the first occurrence is used. */
+  duplicates: number;
   failed: number;
   oversized: number;
   /** New or updated alerts left for a later run by `max_alerts_per_run`. */
@@ -60,6 +62,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
     updated: 0,
     unchanged: 0,
     inFlight: 0,
+    duplicates: 0,
     failed: 0,
     oversized: 0,
     backlog: 0,
@@ -74,6 +77,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
       oldestUndeliveredAt = at;
   };
 
+  index.startListing();
   for await (const page of options.source.pages({ abortSignal: options.abortSignal })) {
     counts.pages += 1;
     page.alerts.forEach((alert, position) => {
@@ -94,6 +98,14 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
         let fingerprint: Buffer | undefined;
         const fingerprintOnce = (): Buffer => (fingerprint ??= contentFingerprint(usable));
         const disposition = index.classifyListed(key, wire, fingerprintOnce, dedupeMode, nowInSeconds);
+        if (disposition === 'duplicate') {
+          counts.duplicates += 1;
+          logger.warn('The listing returned an alert id a second time; only its first occurrence is used', {
+            alertId: usable.id,
+            ...where,
+          });
+          return;
+        }
         if (disposition === 'unchanged' || disposition === 'inFlight') {
           counts[disposition] += 1;
           return;

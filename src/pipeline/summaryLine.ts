@@ -15,6 +15,7 @@ export function summaryLine(summary: RunSummary): string {
   if (summary.backlog > 0) parts.push(`backlog=${summary.backlog}`);
   if (summary.oversized > 0) parts.push(`oversized=${summary.oversized}`);
   if (summary.inFlight > 0) parts.push(`inFlight=${summary.inFlight}`);
+  if (summary.duplicates > 0) parts.push(`duplicates=${summary.duplicates}`);
   if (summary.resentBatches > 0) parts.push(`resentBatches=${summary.resentBatches}`);
   return `Collected Defender for Cloud alerts: ${parts.join(' ')}`;
 }

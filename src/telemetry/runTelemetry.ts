@@ -44,6 +44,7 @@ export class RunTelemetry {
         new: summary.new,
         updated: summary.updated,
         unchanged: summary.unchanged,
+        duplicates: summary.duplicates,
         failed: summary.failed,
         oversized: summary.oversized,
         delivered: summary.delivered,

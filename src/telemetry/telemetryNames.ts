@@ -19,6 +19,7 @@ export const METRIC_NAMES = {
   new: 'DefenderAlerts.New',
   updated: 'DefenderAlerts.Updated',
   unchanged: 'DefenderAlerts.Unchanged',
+  duplicates: 'DefenderAlerts.Duplicates',
   failed: 'DefenderAlerts.Failed',
   oversized: 'DefenderAlerts.Oversized',
   delivered: 'DefenderAlerts.Delivered',

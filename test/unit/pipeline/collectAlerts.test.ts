@@ -69,6 +69,40 @@ describe('collectAlerts', () => {
     expect(again.summary).toMatchObject({ fetched: 3, new: 0, updated: 0, unchanged: 3, delivered: 0 });
   });
 
+  it('handles an id listed twice in one run once, counts and logs the duplicate, and sends nothing on the next run', async () => {
+    const store = new InMemoryIndexStore(SUBSCRIPTION);
+    const upper = { ...alert(2, 'Resolved'), id: alert(2).id.toUpperCase() };
+    // The same alert twice (once in other letter case, with other content), and an exact repeat of another.
+    const pages = [
+      [alert(1), alert(2)],
+      [upper, alert(1)],
+    ];
+    const first = new MemorySink();
+    const logger = new RecordingLogger();
+    const { summary } = await run({ source: new InMemoryAlertSource(pages), store, sink: first, logger });
+    expect(first.written).toEqual([JSON.stringify(alert(1)), JSON.stringify(alert(2))]);
+    expect(summary).toMatchObject({ fetched: 4, new: 2, duplicates: 2, delivered: 2, indexSize: 2 });
+    expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: 'The listing returned an alert id a second time; only its first occurrence is used',
+        fields: { alertId: upper.id, page: 2, position: 0 },
+      },
+      {
+        level: 'warn',
+        message: 'The listing returned an alert id a second time; only its first occurrence is used',
+        fields: { alertId: alert(1).id, page: 2, position: 1 },
+      },
+    ]);
+
+    for (const attempt of [1, 2]) {
+      const next = new MemorySink();
+      const again = await run({ source: new InMemoryAlertSource(pages), store, sink: next });
+      expect({ attempt, written: next.written }).toEqual({ attempt, written: [] });
+      expect(again.summary).toMatchObject({ new: 0, updated: 0, unchanged: 2, duplicates: 2 });
+    }
+  });
+
   it('writes each record exactly as the API returned it', async () => {
     const sink = new MemorySink();
     const original = alert(7);
