@@ -181,14 +181,14 @@ var eventHubName = useExistingEventHub ? eventHubIdParts[10] : newEventHubName
 // Resources
 // ------------------------------------------------------------------------------------------------
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
   tags: tags
 }
 
 // The one identity of the app: storage, Application Insights, Event Hubs, Key Vault and the Defender API.
-module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+module identity 'app/user-assigned-identity.bicep' = {
   name: 'identity'
   scope: rg
   params: {

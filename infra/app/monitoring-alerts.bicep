@@ -69,7 +69,7 @@ var noSuccessfulRunQuery = 'customEvents | where timestamp > ago(${noSuccessfulR
 // (c) The oldest alert not yet delivered approaches Defender for Cloud's retention: latest sample in the window.
 var oldestUndeliveredQuery = 'customMetrics | where timestamp > ago(${noSuccessfulRunWindowInHours}h) | where name == "DefenderAlerts.OldestUndeliveredAgeInHours" | summarize arg_max(timestamp, valueMax) | project oldestUndeliveredAgeInHours = valueMax'
 
-resource failedRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+resource failedRunAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-run-failed'
   location: location
   tags: tags
@@ -105,7 +105,7 @@ resource failedRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
-resource noSuccessfulRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+resource noSuccessfulRunAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-no-successful-run'
   location: location
   tags: tags
@@ -144,7 +144,7 @@ resource noSuccessfulRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01
   }
 }
 
-resource oldestUndeliveredAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+resource oldestUndeliveredAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-oldest-undelivered'
   location: location
   tags: tags
@@ -264,7 +264,7 @@ var workbookContent = {
   '$schema': 'https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json'
 }
 
-resource workbook 'Microsoft.Insights/workbooks@2022-04-01' = {
+resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
   name: guid(resourceGroup().id, namePrefix, 'workbook')
   location: location
   tags: tags

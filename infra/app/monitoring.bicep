@@ -12,7 +12,7 @@ param logAnalyticsName string
 @description('Required. Name of the Application Insights component.')
 param applicationInsightsName string
 
-module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+module logAnalytics 'log-analytics-workspace.bicep' = {
   name: 'logAnalytics'
   params: {
     name: logAnalyticsName
