@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import type { SettingsSource } from '../../src/config/settingReaders';
 import { InMemorySink } from '../../src/pipeline/delivery';
 import { DefenderApiEmulator } from './emulator/defenderApiEmulator';
@@ -25,6 +26,11 @@ export function azuriteConnectionString(): string {
 
 export function blobService(): BlobServiceClient {
   return BlobServiceClient.fromConnectionString(azuriteConnectionString());
+}
+
+/** The shared Azurite's queue service (same account as `blobService()`). */
+export function queueService(): QueueServiceClient {
+  return QueueServiceClient.fromConnectionString(azuriteConnectionString());
 }
 
 /** A started emulator for one test file; pass alerts with `setAlerts`. */

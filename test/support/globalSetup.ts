@@ -6,8 +6,8 @@ import { createTestCertificate } from './emulator/tls';
 
 /**
  * Runs once before the test processes start: makes the emulator's TLS certificate (trusted through
- * NODE_EXTRA_CA_CERTS, which Node reads only at process start) and starts one Azurite for all tests.
- * Each test uses its own containers, so tests can run in parallel.
+ * NODE_EXTRA_CA_CERTS, which Node reads only at process start) and starts one Azurite (blob and queue
+ * services) for all tests. Each test uses its own containers and queues, so tests can run in parallel.
  */
 export default async function globalSetup(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'defender-collector-tests-'));
@@ -23,5 +23,6 @@ export default async function globalSetup(): Promise<void> {
   const azurite = await startAzurite();
   process.env.TEST_AZURITE_CONNECTION_STRING = azurite.connectionString;
   process.env.TEST_AZURITE_BLOB_ENDPOINT = azurite.blobEndpoint;
+  process.env.TEST_AZURITE_QUEUE_ENDPOINT = azurite.queueEndpoint;
   Object.assign(globalThis, { __azurite: azurite, __testFolder: folder });
 }
