@@ -14,7 +14,7 @@ import { AlertIndex } from '../src/dedupe/alertIndex';
 import { InMemoryIndexStore } from '../src/dedupe/inMemoryIndexStore';
 import type { AlertPage, AlertSource } from '../src/defender/alertSource';
 import { collectAlerts } from '../src/pipeline/collectAlerts';
-import type { DirectSink } from '../src/pipeline/delivery';
+import type { DirectSink } from '../src/delivery/sinks';
 import { RecordingLogger } from '../src/telemetry/logger';
 import { generateAlerts } from '../test/support/emulator/alertFactory';
 import { runEndToEnd } from './benchEndToEnd';
@@ -43,7 +43,7 @@ function benchIndex(entries: number): void {
       id: 'seed',
       createdAt: new Date().toISOString(),
       recordCount: entries,
-      confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 },
+      ref: '',
     },
     keys.map((key) => ({ key, fingerprint })),
     1_700_000_000,

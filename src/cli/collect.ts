@@ -5,6 +5,7 @@ import { loadSettings } from '../config/settings';
 import { NdjsonSink } from '../output/fileSink';
 import { runCollection } from '../pipeline/runCollection';
 import { summaryLine } from '../pipeline/summaryLine';
+import { describeError } from '../telemetry/describeError';
 import { StreamLogger } from '../telemetry/streamLogger';
 import { hasNoAzureSettings, loadSettingsSource } from './loadSettingsSource';
 
@@ -46,7 +47,12 @@ export async function main(argv: string[]): Promise<number> {
     const settings = loadSettings(source);
     if (output !== '-') mkdirSync(dirname(resolve(output)), { recursive: true });
     const sink = new NdjsonSink(output === '-' ? '-' : { path: output }, logger);
-    const { summary } = await runCollection({ settings, sink, logger });
+    const { summary } = await runCollection({
+      settings,
+      subscriptionId: settings.subscriptionId,
+      sink,
+      logger,
+    });
     logger.info(summaryLine(summary));
     if (output !== '-' && summary.delivered > 0)
       logger.info(`Wrote ${summary.delivered} records to ${output}`);
@@ -69,16 +75,6 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
   }).values;
-}
-
-/** The message with its causes, which carry the SDK's details. */
-export function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) {
-    if (!parts.some((part) => part.includes(current instanceof Error ? current.message : '')))
-      parts.push(current.message);
-  }
-  return parts.length > 0 ? parts.join(' <- ') : String(error);
 }
 
 if (require.main === module) {

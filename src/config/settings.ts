@@ -38,6 +38,16 @@ export interface CollectorSettings {
   };
   readonly storage: StorageSettings;
   readonly index: { readonly container: string; readonly blobName: string };
+  /**
+   * The delivery pipeline's own storage, in the Functions account (docs/delivery.md): the work queue the
+   * timer feeds and the workers take from, the outbox container the workers' batches land in, and the
+   * queue Event Grid fills with the outbox's blob-created events for the forwarder.
+   */
+  readonly delivery: {
+    readonly outboxContainer: string;
+    readonly workQueue: string;
+    readonly forwardQueue: string;
+  };
   readonly dedupeMode: DedupeMode;
   readonly recordFormat: RecordFormat;
   readonly maxAlertsPerRun: number;
@@ -88,6 +98,11 @@ export function loadSettings(source: SettingsSource): CollectorSettings {
     index: {
       container: storageNameSetting(source, S.indexContainer, 'container', 'defender-alerts-index')!,
       blobName: storageNameSetting(source, S.indexBlob, 'blob', `${subscriptionId}.index`)!,
+    },
+    delivery: {
+      outboxContainer: storageNameSetting(source, S.outboxContainer, 'container', 'defender-alerts-outbox')!,
+      workQueue: storageNameSetting(source, S.workQueue, 'queue', 'defender-alerts-work')!,
+      forwardQueue: storageNameSetting(source, S.forwardQueue, 'queue', 'defender-alerts-forward')!,
     },
     dedupeMode: choiceSetting<DedupeMode>(source, S.dedupeMode, ['content', 'id'], 'content'),
     recordFormat: choiceSetting<RecordFormat>(source, S.recordFormat, ['raw', 'envelope'], 'raw'),

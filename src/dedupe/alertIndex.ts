@@ -65,6 +65,7 @@ export class AlertIndex {
       updatedAt: new Date(0).toISOString(),
       nextBatchSeq: 1,
       pendingBatches: [],
+      recentCommits: [],
     };
     return new AlertIndex(header, Buffer.alloc(0), 0);
   }

@@ -1,10 +1,17 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { AlertIndex } from './alertIndex';
-import { IndexConflictError, type IndexStore, type LoadedIndex } from './indexStore';
+import type { CollectionMarker } from './collectionMarker';
+import {
+  foreignIndexMessage,
+  IndexConflictError,
+  missingIndexMessage,
+  type IndexStore,
+  type LoadedIndex,
+} from './indexStore';
 
 /**
- * The hash index as one block blob. A run costs one download and one upload (plus a container creation
- * on the very first run); both carry ETag conditions.
+ * The hash index as one block blob. A run costs one download and one upload (plus, on the very first run,
+ * a container creation and the collection marker); both carry ETag conditions.
  */
 export class BlobIndexStore implements IndexStore {
   readonly location: string;
@@ -13,6 +20,7 @@ export class BlobIndexStore implements IndexStore {
     private readonly container: ContainerClient,
     private readonly blobName: string,
     private readonly subscriptionId: string,
+    private readonly marker: CollectionMarker,
   ) {
     this.location = `${container.containerName}/${blobName}`;
   }
@@ -26,23 +34,32 @@ export class BlobIndexStore implements IndexStore {
       etag = response.etag;
       data = await readAll(response.readableStreamBody);
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) {
-        return { index: AlertIndex.empty(this.subscriptionId), etag: undefined };
-      }
+      if (error instanceof RestError && error.statusCode === 404) return this.fresh();
       throw new Error(`Failed to read hash index '${this.location}': ${describe(error)}`, { cause: error });
     }
-    return { index: AlertIndex.decode(data, `'${this.location}'`), etag };
+    const index = AlertIndex.decode(data, `'${this.location}'`);
+    if (index.header.subscriptionId.toLowerCase() !== this.subscriptionId)
+      throw new Error(foreignIndexMessage(this.location, this.subscriptionId, index.header.subscriptionId));
+    return { index, etag };
+  }
+
+  /** No index blob (or container): a first run, unless the marker says the subscription was collected. */
+  private async fresh(): Promise<LoadedIndex> {
+    if (await this.marker.exists())
+      throw new Error(missingIndexMessage(this.location, this.subscriptionId, this.marker.location));
+    return { index: AlertIndex.empty(this.subscriptionId), etag: undefined };
   }
 
   async save(data: Buffer, etag: string | undefined): Promise<string> {
     const blob = this.container.getBlockBlobClient(this.blobName);
     const conditions = etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag };
+    let newEtag: string;
     try {
       const response = await blob.upload(data, data.length, {
         conditions,
         blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
       });
-      return response.etag!;
+      newEtag = response.etag!;
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404 && etag === undefined) {
         await this.container.createIfNotExists();
@@ -54,6 +71,9 @@ export class BlobIndexStore implements IndexStore {
       }
       throw new Error(`Failed to write hash index '${this.location}': ${describe(error)}`, { cause: error });
     }
+    // The index now exists: from here on, its absence means it was lost, not that this is a first run.
+    if (etag === undefined) await this.marker.record(new Date());
+    return newEtag;
   }
 }
 

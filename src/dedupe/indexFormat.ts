@@ -23,21 +23,21 @@ export const STATE_OFFSET = LAST_SEEN_OFFSET + 4;
 const MAGIC = 'DFCI';
 const PREAMBLE_SIZE = 16;
 
-/** How a run's delivery gets confirmed by a later run; see README "Delivery guarantee". */
-export type BatchConfirmation =
-  /** The records went to the blob target: confirmed by finding a blob with this content under these prefixes. */
-  | { kind: 'blobContent'; contentMd5: string; sizeInBytes: number; prefixes: string[] }
-  /** The host writes the records after the handler returns and nothing can be read back. */
-  | { kind: 'hostWrite'; retryCount: number; maxRetryCount: number };
-
+/**
+ * A batch handed over for someone else to write (the Functions host writing the outbox blob). The index
+ * knows it only by an opaque reference; what the reference means, and how a later run finds out whether
+ * the batch was written, belongs to the delivery protocol (src/delivery, docs/delivery.md).
+ */
 export interface PendingBatch {
   /** Small positive number stored in the entries of the batch. */
   seq: number;
   /** Random id, also the run id in logs. */
   id: string;
+  /** When the batch was committed as pending, just before it was handed over. */
   createdAt: string;
   recordCount: number;
-  confirmation: BatchConfirmation;
+  /** What the delivery protocol needs to find the batch again; `''` for a batch of an older version. */
+  ref: string;
 }
 
 export interface IndexHeader {
@@ -46,6 +46,11 @@ export interface IndexHeader {
   updatedAt: string;
   nextBatchSeq: number;
   pendingBatches: PendingBatch[];
+  /**
+   * Ids of the latest commits, newest last. A commit whose response was lost (the SDK retries it and gets
+   * 412 against its own write) finds its id here and knows it landed.
+   */
+  recentCommits: string[];
 }
 
 export interface DecodedIndex {
@@ -78,8 +83,9 @@ export function decodeIndex(data: Buffer, where: string): DecodedIndex {
   const fail = (problem: string): never => {
     throw new Error(
       `The hash index ${where} is unreadable (${problem}). It was left as it is. Restore an earlier version ` +
-        `of the blob (soft delete or versioning), or delete it to start afresh, knowing that every alert ` +
-        `Defender for Cloud still holds (up to 90 days) is then delivered again.`,
+        `of the blob (soft delete or versioning), or start afresh on purpose with 'npm run alerts -- ` +
+        `reset-index', which says how many alerts (every one Defender for Cloud still holds, up to 90 days) ` +
+        `will be delivered again.`,
     );
   };
   if (data.length < PREAMBLE_SIZE + 4 || data.toString('latin1', 0, 4) !== MAGIC) fail('not an index blob');
@@ -100,5 +106,23 @@ export function decodeIndex(data: Buffer, where: string): DecodedIndex {
   }
   if (header?.format !== 'defender-alerts-index' || !Array.isArray(header.pendingBatches)) fail('bad header');
   const start = PREAMBLE_SIZE + headerLength;
-  return { header: header!, entries: data.subarray(start, start + count * ENTRY_SIZE), count };
+  return { header: upgradeHeader(header!), entries: data.subarray(start, start + count * ENTRY_SIZE), count };
+}
+
+/**
+ * Headers written before batches carried a reference (they carried a target-specific confirmation) and
+ * before commits were recorded. Such a batch gets the empty reference: the protocol settles it by age alone.
+ */
+function upgradeHeader(header: IndexHeader): IndexHeader {
+  return {
+    ...header,
+    pendingBatches: header.pendingBatches.map(({ seq, id, createdAt, recordCount, ref }) => ({
+      seq,
+      id,
+      createdAt,
+      recordCount,
+      ref: typeof ref === 'string' ? ref : '',
+    })),
+    recentCommits: Array.isArray(header.recentCommits) ? header.recentCommits : [],
+  };
 }

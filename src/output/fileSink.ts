@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { DirectSink } from '../pipeline/delivery';
+import type { DirectSink } from '../delivery/sinks';
 import type { Logger } from '../telemetry/logger';
 
 /** How much of the file's end is read at a time when looking for the last complete line. */

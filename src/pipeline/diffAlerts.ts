@@ -1,14 +1,9 @@
 import type { AlertSource } from '../defender/alertSource';
-import type { AlertIndex, BatchItem, DedupeMode } from '../dedupe/alertIndex';
+import type { AlertIndex, DedupeMode } from '../dedupe/alertIndex';
+import type { SelectedAlert } from '../delivery/commitRun';
 import { alertKey, contentFingerprint, wireDigest } from '../dedupe/fingerprint';
 import { formatRecord, type RecordContext } from '../output/formatRecord';
 import type { Logger } from '../telemetry/logger';
-
-/** An alert chosen for delivery by this run, with its serialised record. */
-export interface SelectedAlert extends BatchItem {
-  alertId: string;
-  record: string;
-}
 
 export interface DiffCounts {
   fetched: number;

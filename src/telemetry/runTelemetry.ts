@@ -1,11 +1,19 @@
 import type { RunSummary } from '../pipeline/collectAlerts';
-import { METRIC_NAMES, RUN_EVENT_NAME } from './telemetryNames';
+import {
+  FORWARD_EVENT_NAME,
+  FORWARD_METRIC_NAMES,
+  METRIC_NAMES,
+  RUN_EVENT_NAME,
+  SCHEDULE_EVENT_NAME,
+  SCHEDULE_METRIC_NAMES,
+} from './telemetryNames';
 
 export interface RunDimensions {
   subscriptionId: string;
   outputTarget: string;
   dedupeMode: string;
   invocationId: string;
+  dequeueCount: string;
 }
 
 /** The part of `applicationinsights`' TelemetryClient the collector uses; tests pass a recording fake. */
@@ -19,9 +27,11 @@ export interface TelemetrySink {
   flush(): Promise<void>;
 }
 
+type Outcome = 'succeeded' | 'failed';
+
 /**
- * One custom event per run (outcome, counts as measurements) and one metric per count. Only counts and
- * identifiers: never alert payloads, never settings values beyond the dimensions.
+ * One custom event per invocation (outcome, counts as measurements) and one metric per count. Only counts
+ * and identifiers: never alert payloads, never settings values beyond the dimensions.
  */
 export class RunTelemetry {
   constructor(private readonly sink: TelemetrySink | undefined) {}
@@ -30,40 +40,79 @@ export class RunTelemetry {
     return this.sink !== undefined;
   }
 
+  /** A worker run of one subscription. */
   recordRun(
-    outcome: 'succeeded' | 'failed',
+    outcome: Outcome,
     dimensions: RunDimensions,
     summary: RunSummary | undefined,
+    workItemAgeInMinutes?: number,
   ): void {
-    if (this.sink === undefined) return;
-    const properties: Record<string, string> = { outcome, ...dimensions };
-    const measurements: Record<string, number> = {};
-    if (summary !== undefined) {
-      const values: Record<keyof typeof METRIC_NAMES, number> = {
-        fetched: summary.fetched,
-        new: summary.new,
-        updated: summary.updated,
-        unchanged: summary.unchanged,
-        duplicates: summary.duplicates,
-        failed: summary.failed,
-        oversized: summary.oversized,
-        delivered: summary.delivered,
-        backlog: summary.backlog,
-        pages: summary.pages,
-        durationInMs: summary.durationInMs,
-        indexSize: summary.indexSize,
-        oldestUndeliveredAgeInHours: summary.oldestUndeliveredAgeInHours,
-      };
-      for (const [key, value] of Object.entries(values) as [keyof typeof METRIC_NAMES, number][]) {
-        measurements[METRIC_NAMES[key]] = value;
-        this.sink.trackMetric({ name: METRIC_NAMES[key], value, properties });
-      }
-    }
-    this.sink.trackEvent({ name: RUN_EVENT_NAME, properties, measurements });
+    const values =
+      summary === undefined
+        ? undefined
+        : {
+            ...pick(summary, METRIC_NAMES),
+            ...(workItemAgeInMinutes === undefined ? {} : { workItemAgeInMinutes }),
+          };
+    this.record(RUN_EVENT_NAME, { outcome, ...dimensions }, values, METRIC_NAMES);
+  }
+
+  /** A forwarder invocation: one outbox batch to the target. */
+  recordForward(
+    outcome: Outcome,
+    dimensions: { batch: string; outputTarget: string; invocationId: string; dequeueCount: string },
+    counts: { forwarded: number; forwardOversized: number } | undefined,
+  ): void {
+    this.record(FORWARD_EVENT_NAME, { outcome, ...dimensions }, counts, FORWARD_METRIC_NAMES);
+  }
+
+  /** A timer run: the work items it queued, and what waits in the poison queues. */
+  recordSchedule(
+    outcome: Outcome,
+    dimensions: { invocationId: string },
+    workItems: number,
+    poisonMessages: ReadonlyMap<string, number>,
+  ): void {
+    this.record(SCHEDULE_EVENT_NAME, { outcome, ...dimensions }, { workItems }, SCHEDULE_METRIC_NAMES);
+    for (const [queue, count] of poisonMessages)
+      this.sink?.trackMetric({
+        name: SCHEDULE_METRIC_NAMES.poisonMessages,
+        value: count,
+        properties: { queue },
+      });
   }
 
   /** Sends what is buffered before the invocation returns (an idle instance may be frozen right after). */
   async flush(): Promise<void> {
     await this.sink?.flush();
   }
+
+  private record<K extends string>(
+    eventName: string,
+    properties: Record<string, string>,
+    values: Partial<Record<K, number>> | undefined,
+    names: Record<K, string>,
+  ): void {
+    if (this.sink === undefined) return;
+    const measurements: Record<string, number> = {};
+    for (const [key, value] of Object.entries(values ?? {}) as [K, number | undefined][]) {
+      if (value === undefined) continue;
+      measurements[names[key]] = value;
+      this.sink.trackMetric({ name: names[key], value, properties });
+    }
+    this.sink.trackEvent({ name: eventName, properties, measurements });
+  }
+}
+
+/** The summary's values for the metric names that are summary fields. */
+function pick(
+  summary: RunSummary,
+  names: typeof METRIC_NAMES,
+): Partial<Record<keyof typeof METRIC_NAMES, number>> {
+  const values: Partial<Record<keyof typeof METRIC_NAMES, number>> = {};
+  for (const key of Object.keys(names) as (keyof typeof METRIC_NAMES)[]) {
+    const value = (summary as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'number') values[key] = value;
+  }
+  return values;
 }

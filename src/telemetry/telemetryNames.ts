@@ -3,6 +3,10 @@
  * query these names, so they are part of the deployment contract: change them together.
  */
 export const RUN_EVENT_NAME = 'DefenderAlertsCollection';
+/** One per forwarder invocation: a batch of the outbox forwarded to the target. */
+export const FORWARD_EVENT_NAME = 'DefenderAlertsForward';
+/** One per timer run: the work items it queued. */
+export const SCHEDULE_EVENT_NAME = 'DefenderAlertsSchedule';
 
 /** Custom dimensions of the run event. `outcome` is `succeeded` or `failed`. */
 export const RUN_DIMENSIONS = [
@@ -11,9 +15,10 @@ export const RUN_DIMENSIONS = [
   'outputTarget',
   'dedupeMode',
   'invocationId',
+  'dequeueCount',
 ] as const;
 
-/** Custom metrics (also sent as measurements of the run event). */
+/** Custom metrics of a worker run (also sent as measurements of the run event). */
 export const METRIC_NAMES = {
   fetched: 'DefenderAlerts.Fetched',
   new: 'DefenderAlerts.New',
@@ -28,4 +33,19 @@ export const METRIC_NAMES = {
   durationInMs: 'DefenderAlerts.DurationInMs',
   indexSize: 'DefenderAlerts.IndexSize',
   oldestUndeliveredAgeInHours: 'DefenderAlerts.OldestUndeliveredAgeInHours',
+  resentBatches: 'DefenderAlerts.ResentBatches',
+  unsettledBatches: 'DefenderAlerts.UnsettledBatches',
+  /** Minutes between the timer queuing the work item and this worker run: a queue falling behind shows here. */
+  workItemAgeInMinutes: 'DefenderAlerts.WorkItemAgeInMinutes',
+} as const;
+
+/** Metrics of the forwarder and the timer. */
+export const FORWARD_METRIC_NAMES = {
+  forwarded: 'DefenderAlerts.Forwarded',
+  forwardOversized: 'DefenderAlerts.ForwardOversized',
+} as const;
+export const SCHEDULE_METRIC_NAMES = {
+  workItems: 'DefenderAlerts.WorkItems',
+  /** Messages in a poison queue (dimension `queue`): work that failed every attempt and waits for replay. */
+  poisonMessages: 'DefenderAlerts.PoisonMessages',
 } as const;

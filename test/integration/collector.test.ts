@@ -32,13 +32,18 @@ function collect(
   sink = new MemorySink(),
   logger = new RecordingLogger(),
 ) {
-  return runCollection({ settings: loadSettings(settings), sink, logger, retryOptions: FAST_RETRIES }).then(
-    (result) => ({
-      ...result,
-      sink,
-      logger,
-    }),
-  );
+  const loaded = loadSettings(settings);
+  return runCollection({
+    settings: loaded,
+    subscriptionId: loaded.subscriptionId,
+    sink,
+    logger,
+    retryOptions: FAST_RETRIES,
+  }).then((result) => ({
+    ...result,
+    sink,
+    logger,
+  }));
 }
 
 function armListRequests(): number {
@@ -204,6 +209,25 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toEqual(garbage);
   });
 
+  it('a deleted index container stops the next run loudly instead of sending 90 days again', async () => {
+    emulator.setAlerts(generateAlerts({ count: 40, seed: 11, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    await collect(settings);
+    await blobService().getContainerClient(settings.index_container!).delete();
+    const sink = new MemorySink();
+    const failure = await collect(settings, sink).then(
+      () => new Error('the run succeeded'),
+      (error: Error) => error,
+    );
+    expect(failure.message).toMatch(
+      new RegExp(
+        `^The hash index '${settings.index_container!}/${SUBSCRIPTION_ID}.index' is missing, but subscription ` +
+          `'${SUBSCRIPTION_ID}' was collected before \\('${settings.outbox_container!}/collected/${SUBSCRIPTION_ID}.json' records it\\)`,
+      ),
+    );
+    expect(sink.records).toEqual([]);
+  });
+
   it('two concurrent runs lose no index entries and deliver no alert twice', async () => {
     const alerts = generateAlerts({ count: 300, seed: 10, subscriptionId: SUBSCRIPTION_ID });
     emulator.setAlerts(alerts);
@@ -211,20 +235,19 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     const sinks = () => ({
       kind: 'handOver' as const,
       maxRecordBytes: undefined,
-      prepare: (records: readonly string[]) => ({
-        payload: [...records],
-        confirmation: { kind: 'hostWrite' as const, retryCount: 0, maxRetryCount: 5 },
-      }),
+      prepare: (records: readonly string[]) => ({ payload: [...records], ref: '' }),
     });
     const [a, b] = await Promise.all([
       runCollection({
         settings: loadSettings(settings),
+        subscriptionId: SUBSCRIPTION_ID,
         sink: sinks(),
         logger: new RecordingLogger(),
         retryOptions: FAST_RETRIES,
       }),
       runCollection({
         settings: loadSettings(settings),
+        subscriptionId: SUBSCRIPTION_ID,
         sink: sinks(),
         logger: new RecordingLogger(),
         retryOptions: FAST_RETRIES,
@@ -237,6 +260,7 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     expect(delivered.sort()).toEqual(alerts.map((alert) => alert.id).sort());
     const third = await runCollection({
       settings: loadSettings(settings),
+      subscriptionId: SUBSCRIPTION_ID,
       sink: sinks(),
       logger: new RecordingLogger(),
       retryOptions: FAST_RETRIES,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { SettingsSource } from '../../src/config/settingReaders';
-import { InMemorySink } from '../../src/pipeline/delivery';
+import { InMemorySink } from '../../src/delivery/sinks';
 import { DefenderApiEmulator } from './emulator/defenderApiEmulator';
 import { testTlsFromEnv } from './emulator/testTls';
 
@@ -63,6 +63,9 @@ export function testSettings(
     AzureWebJobsStorage: azuriteConnectionString(),
     index_container: `index-${suffix}`,
     output_blob_container: `out-${suffix}`,
+    outbox_container: `outbox-${suffix}`,
+    work_queue: `work-${suffix}`,
+    forward_queue: `forward-${suffix}`,
     cron: '0 */5 * * * *',
     ...overrides,
   };

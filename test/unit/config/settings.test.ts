@@ -75,6 +75,11 @@ describe('loadSettings defaults', () => {
       },
       storage: { kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' },
       index: { container: 'defender-alerts-index', blobName: `${SUBSCRIPTION}.index` },
+      delivery: {
+        outboxContainer: 'defender-alerts-outbox',
+        workQueue: 'defender-alerts-work',
+        forwardQueue: 'defender-alerts-forward',
+      },
       dedupeMode: 'content',
       recordFormat: 'raw',
       maxAlertsPerRun: 10000,
@@ -299,6 +304,21 @@ describe('loadSettings rejects bad values with a message naming the setting', ()
         AzureWebJobsStorage__clientId: 'storage-identity',
       },
       notGuid('AzureWebJobsStorage__clientId', 'storage-identity', HINT.client),
+    ],
+    [
+      'an outbox_container with upper case',
+      { outbox_container: 'Outbox' },
+      badName('outbox_container', 'Outbox', CONTAINER_RULE),
+    ],
+    [
+      'a work_queue with "_"',
+      { work_queue: 'work_items' },
+      badName('work_queue', 'work_items', CONTAINER_RULE),
+    ],
+    [
+      'a 2-character forward_queue',
+      { forward_queue: 'fw' },
+      badName('forward_queue', 'fw', CONTAINER_RULE),
     ],
     [
       'an index_container with upper case and "_"',

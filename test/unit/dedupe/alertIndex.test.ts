@@ -49,7 +49,7 @@ function batchInfo(recordCount = 1): Omit<PendingBatch, 'seq'> {
     id: `run-${runCounter}`,
     createdAt: new Date((T0 + runCounter) * 1000).toISOString(),
     recordCount,
-    confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 5 },
+    ref: '',
   };
 }
 
@@ -164,6 +164,7 @@ describe('AlertIndex.empty', () => {
       updatedAt: '1970-01-01T00:00:00.000Z',
       nextBatchSeq: 1,
       pendingBatches: [],
+      recentCommits: [],
     });
   });
 
@@ -539,8 +540,9 @@ describe('AlertIndex.decode', () => {
     expect(() => AlertIndex.decode(data, WHERE)).toThrow(
       new Error(
         `The hash index ${WHERE} is unreadable (checksum mismatch). It was left as it is. Restore an earlier ` +
-          `version of the blob (soft delete or versioning), or delete it to start afresh, knowing that every ` +
-          `alert Defender for Cloud still holds (up to 90 days) is then delivered again.`,
+          `version of the blob (soft delete or versioning), or start afresh on purpose with 'npm run alerts -- ` +
+          `reset-index', which says how many alerts (every one Defender for Cloud still holds, up to 90 days) ` +
+          `will be delivered again.`,
       ),
     );
   });

@@ -19,7 +19,7 @@ function indexDelivered(item: BatchItem): AlertIndex {
       id: 'b',
       createdAt: '',
       recordCount: 1,
-      confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 0 },
+      ref: '',
     },
     [item],
     T0,

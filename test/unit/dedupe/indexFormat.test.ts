@@ -17,8 +17,9 @@ const WHERE = "'defender-alerts-index/sub.index'";
 const unreadable = (problem: string): Error =>
   new Error(
     `The hash index ${WHERE} is unreadable (${problem}). It was left as it is. Restore an earlier version ` +
-      `of the blob (soft delete or versioning), or delete it to start afresh, knowing that every alert ` +
-      `Defender for Cloud still holds (up to 90 days) is then delivered again.`,
+      `of the blob (soft delete or versioning), or start afresh on purpose with 'npm run alerts -- ` +
+      `reset-index', which says how many alerts (every one Defender for Cloud still holds, up to 90 days) ` +
+      `will be delivered again.`,
   );
 
 function header(overrides: Partial<IndexHeader> = {}): IndexHeader {
@@ -33,14 +34,10 @@ function header(overrides: Partial<IndexHeader> = {}): IndexHeader {
         id: 'run-ü-2',
         createdAt: '2025-03-04T05:00:00.000Z',
         recordCount: 2,
-        confirmation: {
-          kind: 'blobContent',
-          contentMd5: 'q83vEjRWeJA=',
-          sizeInBytes: 1234,
-          prefixes: ['a/', 'b/'],
-        },
+        ref: 'batches/2025/03/04/05/3c9f2b1a-5d4e-4f60-8a7b-9c0d1e2f3a4b/m-1.ndjson',
       },
     ],
+    recentCommits: ['run-1', 'run-ü-2'],
     ...overrides,
   };
 }
@@ -133,19 +130,36 @@ describe('encodeIndex and decodeIndex', () => {
     expect(decoded).toEqual({ header: h, entries: Buffer.alloc(0), count: 0 });
   });
 
-  it('round-trips a header with non-ASCII text and a host-write confirmation', () => {
+  it('round-trips a header with non-ASCII text', () => {
     const h = header({
+      pendingBatches: [{ seq: 7, id: 'läuft-😀-"quoted"', createdAt: 'x', recordCount: 0, ref: 'ü/"r"' }],
+    });
+    expect(decodeIndex(encodeIndex(h, entries(1), 1), WHERE).header).toEqual(h);
+  });
+
+  it('reads a header of an earlier version: a batch with a target confirmation gets the empty reference', () => {
+    const legacy = {
+      format: 'defender-alerts-index',
+      subscriptionId: '3c9f2b1a-5d4e-4f60-8a7b-9c0d1e2f3a4b',
+      updatedAt: '2025-03-04T05:06:07.000Z',
+      nextBatchSeq: 3,
       pendingBatches: [
         {
-          seq: 7,
-          id: 'läuft-😀-"quoted"',
-          createdAt: 'x',
-          recordCount: 0,
+          seq: 2,
+          id: 'run-2',
+          createdAt: '2025-03-04T05:00:00.000Z',
+          recordCount: 2,
           confirmation: { kind: 'hostWrite', retryCount: 1, maxRetryCount: 5 },
         },
       ],
+    } as unknown as IndexHeader;
+    expect(decodeIndex(encodeIndex(legacy, entries(1), 1), WHERE).header).toEqual({
+      ...legacy,
+      pendingBatches: [
+        { seq: 2, id: 'run-2', createdAt: '2025-03-04T05:00:00.000Z', recordCount: 2, ref: '' },
+      ],
+      recentCommits: [],
     });
-    expect(decodeIndex(encodeIndex(h, entries(1), 1), WHERE).header).toEqual(h);
   });
 
   it('returns the entries as a view of the data', () => {
@@ -164,8 +178,9 @@ describe('decodeIndex detects damage', () => {
     ).toThrow(
       new Error(
         'The hash index container/blob.index is unreadable (not an index blob). It was left as it is. Restore an ' +
-          'earlier version of the blob (soft delete or versioning), or delete it to start afresh, knowing that ' +
-          'every alert Defender for Cloud still holds (up to 90 days) is then delivered again.',
+          "earlier version of the blob (soft delete or versioning), or start afresh on purpose with 'npm run " +
+          "alerts -- reset-index', which says how many alerts (every one Defender for Cloud still holds, up to 90 " +
+          'days) will be delivered again.',
       ),
     );
   });

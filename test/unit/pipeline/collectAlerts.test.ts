@@ -1,9 +1,10 @@
 import { InMemoryAlertSource, type AlertSource } from '../../../src/defender/alertSource';
 import { InMemoryIndexStore } from '../../../src/dedupe/inMemoryIndexStore';
-import type { IndexStore } from '../../../src/dedupe/indexStore';
+import { IndexConflictError, type IndexStore } from '../../../src/dedupe/indexStore';
 import type { PendingBatch } from '../../../src/dedupe/indexFormat';
 import { collectAlerts, type CollectAlertsOptions } from '../../../src/pipeline/collectAlerts';
-import { InMemorySink, type BatchVerdict, type HandOverSink } from '../../../src/pipeline/delivery';
+import type { BatchVerdict } from '../../../src/delivery/judge';
+import { InMemorySink, type HandOverSink } from '../../../src/delivery/sinks';
 import { RecordingLogger } from '../../../src/telemetry/logger';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -31,10 +32,7 @@ function handOverSink(): HandOverSink<string[]> {
   return {
     kind: 'handOver',
     maxRecordBytes: 2_000,
-    prepare: (records) => ({
-      payload: [...records],
-      confirmation: { kind: 'hostWrite', retryCount: 0, maxRetryCount: 3 },
-    }),
+    prepare: (records) => ({ payload: [...records], ref: `batch-of-${records.length}` }),
   };
 }
 
@@ -323,6 +321,37 @@ describe('collectAlerts', () => {
       });
       expect(second.summary.oldestUndeliveredAgeInHours).toBe(30 * 24);
     });
+  });
+
+  it('an index write whose response was lost, retried into a 412 against itself, counts as committed', async () => {
+    const store = new InMemoryIndexStore(SUBSCRIPTION);
+    await run({ source: new InMemoryAlertSource([[alert(1)]]), store, sink: new MemorySink() });
+    // The write lands, then the caller sees the conflict the SDK's retry of that same write got.
+    let lostResponses = 1;
+    const ambiguousStore: IndexStore = {
+      location: store.location,
+      load: () => store.load(),
+      save: async (data, etag) => {
+        const saved = await store.save(data, etag);
+        if (lostResponses-- > 0) throw new IndexConflictError(store.location);
+        return saved;
+      },
+    };
+    const logger = new RecordingLogger();
+    const { summary, payload } = await run({
+      source: new InMemoryAlertSource([[alert(1), alert(2)]]),
+      store: ambiguousStore,
+      sink: handOverSink(),
+      logger,
+    });
+    expect(payload).toEqual([JSON.stringify(alert(2))]);
+    expect(summary).toMatchObject({ new: 1, delivered: 1 });
+    expect(store.saves).toBe(2);
+    const { index } = await store.load();
+    expect(index.header.pendingBatches.map((batch) => [batch.id, batch.recordCount])).toEqual([
+      [summary.runId, 1],
+    ]);
+    expect(logger.text()).toContain('The hash index write was retried after it had landed; it is committed');
   });
 
   it('two overlapping runs merge on conflict: no lost index entries, no alert delivered twice', async () => {

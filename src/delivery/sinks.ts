@@ -1,5 +1,3 @@
-import type { BatchConfirmation, PendingBatch } from '../dedupe/indexFormat';
-
 /**
  * A sink that writes the records itself and returns once they are durable (the local runner's file or
  * stdout). The index then records them as delivered straight away.
@@ -10,18 +8,16 @@ export interface DirectSink {
 }
 
 /**
- * A sink whose records are written by someone else after the run returns (the Functions host writing an
- * output binding). The index records them as pending; a later run confirms or re-sends them.
+ * A sink whose records are written by someone else after the run returns (the Functions host writing the
+ * outbox blob binding). The index records them as pending under the batch's reference; a later run settles
+ * them on the evidence the reference leads to.
  */
 export interface HandOverSink<TPayload = unknown> {
   readonly kind: 'handOver';
   /** Largest record the target accepts, in UTF-8 bytes; larger ones are counted as oversized. */
   readonly maxRecordBytes: number | undefined;
-  /** Builds what the host writes, and how a later run will recognise that it was written. */
-  prepare(
-    records: readonly string[],
-    createdAt: Date,
-  ): { payload: TPayload; confirmation: BatchConfirmation };
+  /** Builds what the host writes, and the reference under which a later run looks for it. */
+  prepare(records: readonly string[]): { payload: TPayload; ref: string };
 }
 
 export type AlertSink = DirectSink | HandOverSink;
@@ -35,11 +31,4 @@ export class InMemorySink implements DirectSink {
     this.records.push(...records);
     return Promise.resolve();
   }
-}
-
-export type BatchVerdict = 'delivered' | 'notDelivered' | 'unknown';
-
-/** Decides whether an earlier run's pending batch reached its target. */
-export interface DeliveryJudge {
-  judge(batch: PendingBatch, now: Date): Promise<BatchVerdict>;
 }

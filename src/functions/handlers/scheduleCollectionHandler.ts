@@ -1,0 +1,82 @@
+import { output, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import type { SettingsSource } from '../../config/settingReaders';
+import { parseTimerSchedule, type TimerSchedule } from '../../config/schedule';
+import { loadSettings, type CollectorSettings } from '../../config/settings';
+import { createWorkItem } from '../../delivery/workItem';
+import { RETENTION_IN_DAYS } from '../../pipeline/collectAlerts';
+import { describeError } from '../../telemetry/describeError';
+import { InvocationLogger } from '../../telemetry/invocationLogger';
+import type { Logger } from '../../telemetry/logger';
+import { HOST_STORAGE_CONNECTION } from './collectSubscriptionHandler';
+import { telemetryFor, type HandlerDependencies } from './dependencies';
+import { flushQuietly } from './invocation';
+
+export const SCHEDULE_COLLECTION_FUNCTION = 'scheduleCollection';
+
+/**
+ * The timer, on the `cron` schedule: one work item per subscription on the work queue, written by the
+ * host's queue output binding. It keeps no state and needs no retry: if the write fails, nothing is lost
+ * (Defender keeps alerts 90 days) and the next cycle asks again.
+ */
+export function createScheduleCollectionFunction(
+  source: SettingsSource,
+  dependencies: HandlerDependencies = {},
+): { settings: CollectorSettings; schedule: TimerSchedule; options: TimerFunctionOptions } {
+  const schedule = parseTimerSchedule(source.cron);
+  const settings = loadSettings(source);
+  const workQueue = output.storageQueue({
+    queueName: settings.delivery.workQueue,
+    connection: HOST_STORAGE_CONNECTION,
+  });
+  const telemetry = telemetryFor(settings, dependencies);
+  const now = dependencies.now ?? (() => new Date());
+
+  const handler = async (timer: Timer, context: InvocationContext): Promise<void> => {
+    const logger = new InvocationLogger(context, {});
+    warnAboutSchedule(timer, schedule, logger);
+    try {
+      const items = [createWorkItem(settings.subscriptionId, now())];
+      context.extraOutputs.set(
+        workQueue,
+        items.map((item) => JSON.stringify(item)),
+      );
+      logger.info(`Queued ${items.length} work items`, { subscriptions: items.length });
+      telemetry.recordSchedule('succeeded', { invocationId: context.invocationId }, items.length, new Map());
+    } catch (error) {
+      logger.error(`Scheduling failed: ${describeError(error)}`);
+      telemetry.recordSchedule('failed', { invocationId: context.invocationId }, 0, new Map());
+      throw error;
+    } finally {
+      await flushQuietly(telemetry, logger);
+    }
+  };
+
+  return {
+    settings,
+    schedule,
+    options: {
+      schedule: schedule.expression,
+      // Each restart or scale-out would otherwise collect again.
+      runOnStartup: false,
+      // Keeps the schedule's status in storage so that a cycle missed while the app was down is made up.
+      useMonitor: true,
+      extraOutputs: [workQueue],
+      handler,
+    },
+  };
+}
+
+function warnAboutSchedule(timer: Timer, schedule: TimerSchedule, logger: Logger): void {
+  if (schedule.longestGapInMs > RETENTION_IN_DAYS * 86_400_000) {
+    logger.warn(
+      `The 'cron' schedule "${schedule.original}" can leave ${Math.round(schedule.longestGapInMs / 86_400_000)} days ` +
+        `between runs, longer than Defender for Cloud's ${RETENTION_IN_DAYS}-day retention: alerts can expire ` +
+        'before they are collected. Run at least daily, e.g. "0 0 * * *".',
+    );
+  }
+  if (timer.isPastDue) {
+    logger.warn(
+      'This cycle is past due: the app was stopped or busy when it should have run. Catching up now.',
+    );
+  }
+}
