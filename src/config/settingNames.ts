@@ -27,6 +27,7 @@ export const SETTING_NAMES = {
   outputMaxRecordBytes: 'output_max_record_bytes',
   storageConnection: 'AzureWebJobsStorage',
   storageBlobServiceUri: 'AzureWebJobsStorage__blobServiceUri',
+  storageQueueServiceUri: 'AzureWebJobsStorage__queueServiceUri',
   storageClientId: 'AzureWebJobsStorage__clientId',
   appInsightsConnectionString: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
   appInsightsAuthenticationString: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',

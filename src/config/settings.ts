@@ -19,10 +19,14 @@ export type CredentialSettings =
   | { kind: 'managedIdentity'; clientId: string }
   | { kind: 'defaultChain' };
 
-/** Where the hash index lives: the Functions storage account, by connection string or by identity. */
+/**
+ * The Functions storage account (index, outbox, work and forward queues), by connection string or by
+ * identity. With identity, the queue endpoint is `AzureWebJobsStorage__queueServiceUri`, or the blob
+ * endpoint's account with `.queue.` in place of `.blob.`.
+ */
 export type StorageSettings =
   | { kind: 'connectionString'; connectionString: string }
-  | { kind: 'identity'; blobServiceUri: string; clientId: string | undefined };
+  | { kind: 'identity'; blobServiceUri: string; queueServiceUri: string; clientId: string | undefined };
 
 /** Everything the collector reads, validated once and frozen. */
 export interface CollectorSettings {
@@ -54,11 +58,6 @@ export interface CollectorSettings {
   readonly output: {
     readonly target: OutputTarget;
     readonly connection: string;
-    /**
-     * The account of the blob target when `output_connection` names another account than the index's;
-     * `undefined` when it is the same account, or the target is not `blob`.
-     */
-    readonly blobStorage: StorageSettings | undefined;
     readonly blobContainer: string;
     readonly eventHubName: string;
     readonly queueName: string;
@@ -166,9 +165,13 @@ function readStorage(source: SettingsSource, connection: string, purpose: string
         `or '${connection}' (a connection string; "UseDevelopmentStorage=true" for Azurite).`,
     );
   }
+  const queueServiceUri =
+    httpsUrlSetting(source, `${connection}__queueServiceUri`, 'https://<account>.queue.core.windows.net') ??
+    blobServiceUri.replace('.blob.', '.queue.');
   return {
     kind: 'identity',
     blobServiceUri,
+    queueServiceUri,
     clientId: guidSetting(source, `${connection}__clientId`, GUID_HINT.client, false),
   };
 }
@@ -181,10 +184,6 @@ function readOutput(source: SettingsSource): CollectorSettings['output'] {
   return {
     target,
     connection,
-    blobStorage:
-      target === 'blob' && connection !== S.storageConnection
-        ? readStorage(source, connection, `the blob output is written through the connection '${connection}'`)
-        : undefined,
     blobContainer: storageNameSetting(source, S.outputBlobContainer, 'container', 'defender-alerts')!,
     eventHubName: storageNameSetting(source, S.outputEventHubName, 'eventhub', 'defender-alerts')!,
     queueName: storageNameSetting(source, S.outputQueueName, 'queue', 'defender-alerts')!,

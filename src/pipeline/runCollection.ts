@@ -4,7 +4,7 @@ import { ArmAlertSource } from '../defender/armAlertSource';
 import { createCredential } from '../defender/createCredential';
 import { BlobIndexStore } from '../dedupe/blobIndexStore';
 import { BlobCollectionMarker } from '../dedupe/collectionMarker';
-import { createBlobServiceClient } from '../dedupe/createBlobServiceClient';
+import { createBlobServiceClient } from '../storage/createBlobServiceClient';
 import { EvidenceJudge, type CurrentAttempt } from '../delivery/judge';
 import { BlobOutbox } from '../delivery/outbox';
 import type { AlertSink } from '../delivery/sinks';

@@ -1,7 +1,7 @@
 import type { InvocationContext, StorageQueueFunctionOptions } from '@azure/functions';
 import type { SettingsSource } from '../../config/settingReaders';
 import { loadSettings, type CollectorSettings } from '../../config/settings';
-import { createBlobServiceClient } from '../../dedupe/createBlobServiceClient';
+import { createBlobServiceClient } from '../../storage/createBlobServiceClient';
 import { readForwardRequest } from '../../delivery/blobCreatedEvent';
 import { forwardBatch } from '../../delivery/forwardBatch';
 import { BlobOutbox } from '../../delivery/outbox';

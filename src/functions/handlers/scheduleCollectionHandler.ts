@@ -1,8 +1,11 @@
 import { output, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import type { QueueServiceClient } from '@azure/storage-queue';
 import type { SettingsSource } from '../../config/settingReaders';
 import { parseTimerSchedule, type TimerSchedule } from '../../config/schedule';
 import { loadSettings, type CollectorSettings } from '../../config/settings';
+import { countPoisonMessages } from '../../delivery/poisonQueues';
 import { createWorkItem } from '../../delivery/workItem';
+import { createQueueServiceClient } from '../../storage/createQueueServiceClient';
 import { RETENTION_IN_DAYS } from '../../pipeline/collectAlerts';
 import { describeError } from '../../telemetry/describeError';
 import { InvocationLogger } from '../../telemetry/invocationLogger';
@@ -30,6 +33,7 @@ export function createScheduleCollectionFunction(
   });
   const telemetry = telemetryFor(settings, dependencies);
   const now = dependencies.now ?? (() => new Date());
+  const queues = createQueueServiceClient(settings.storage);
 
   const handler = async (timer: Timer, context: InvocationContext): Promise<void> => {
     const logger = new InvocationLogger(context, {});
@@ -41,7 +45,8 @@ export function createScheduleCollectionFunction(
         items.map((item) => JSON.stringify(item)),
       );
       logger.info(`Queued ${items.length} work items`, { subscriptions: items.length });
-      telemetry.recordSchedule('succeeded', { invocationId: context.invocationId }, items.length, new Map());
+      const poison = await poisonCounts(queues, settings, logger);
+      telemetry.recordSchedule('succeeded', { invocationId: context.invocationId }, items.length, poison);
     } catch (error) {
       logger.error(`Scheduling failed: ${describeError(error)}`);
       telemetry.recordSchedule('failed', { invocationId: context.invocationId }, 0, new Map());
@@ -64,6 +69,32 @@ export function createScheduleCollectionFunction(
       handler,
     },
   };
+}
+
+/** What waits in the poison queues; a failure to look is logged, never fails the cycle. */
+async function poisonCounts(
+  queues: QueueServiceClient,
+  settings: CollectorSettings,
+  logger: Logger,
+): Promise<Map<string, number>> {
+  try {
+    const counts = await countPoisonMessages(queues, [
+      settings.delivery.workQueue,
+      settings.delivery.forwardQueue,
+    ]);
+    for (const [queue, count] of counts) {
+      if (count > 0)
+        logger.warn(
+          `${count} messages wait in the poison queue '${queue}': work that failed every attempt. Find the ` +
+            "cause in the failed invocations' logs, then run 'npm run alerts -- replay poison'.",
+          { queue, count },
+        );
+    }
+    return counts;
+  } catch (error) {
+    logger.warn(`Could not count the poison queues' messages: ${describeError(error)}`);
+    return new Map();
+  }
 }
 
 function warnAboutSchedule(timer: Timer, schedule: TimerSchedule, logger: Logger): void {

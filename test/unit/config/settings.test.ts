@@ -86,7 +86,6 @@ describe('loadSettings defaults', () => {
       output: {
         target: 'blob',
         connection: 'AzureWebJobsStorage',
-        blobStorage: undefined,
         blobContainer: 'defender-alerts',
         eventHubName: 'defender-alerts',
         queueName: 'defender-alerts',
@@ -646,8 +645,19 @@ describe('loadSettings storage', () => {
     ).toStrictEqual({
       kind: 'identity',
       blobServiceUri: 'https://acct.blob.core.windows.net',
+      queueServiceUri: 'https://acct.queue.core.windows.net',
       clientId: undefined,
     });
+  });
+
+  it('takes the queue service URI of the identity-based connection when it is set', () => {
+    expect(
+      load({
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.windows.net',
+        AzureWebJobsStorage__queueServiceUri: 'https://acct-queues.privatelink.example/',
+      }).storage,
+    ).toMatchObject({ kind: 'identity', queueServiceUri: 'https://acct-queues.privatelink.example' });
   });
 
   it('takes the storage identity client id, lower-cased', () => {
@@ -660,6 +670,7 @@ describe('loadSettings storage', () => {
     ).toStrictEqual({
       kind: 'identity',
       blobServiceUri: 'https://acct.blob.core.windows.net',
+      queueServiceUri: 'https://acct.queue.core.windows.net',
       clientId: STORAGE_CLIENT,
     });
   });
@@ -932,34 +943,5 @@ describe('setting readers', () => {
       'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
     ];
     expect(Object.values(SETTING_NAMES)).toEqual(expect.arrayContaining(used));
-  });
-});
-
-describe('loadSettings blob output in another storage account', () => {
-  it('reads the account that output_connection names, identity-based', () => {
-    const settings = load({
-      output_connection: 'AlertsStorage',
-      AlertsStorage__blobServiceUri: 'https://alerts.blob.core.windows.net',
-      AlertsStorage__clientId: '66666666-7777-4888-9999-aaaaaaaaaaaa',
-    });
-    expect(settings.output.blobStorage).toEqual({
-      kind: 'identity',
-      blobServiceUri: 'https://alerts.blob.core.windows.net',
-      clientId: '66666666-7777-4888-9999-aaaaaaaaaaaa',
-    });
-  });
-
-  it('names the missing connection settings', () => {
-    expect(() => load({ output_connection: 'AlertsStorage' })).toThrow(
-      new Error(
-        "Missing setting 'AlertsStorage': the blob output is written through the connection 'AlertsStorage'. " +
-          "Set 'AlertsStorage__blobServiceUri' (identity-based, recommended in Azure) or 'AlertsStorage' " +
-          '(a connection string; "UseDevelopmentStorage=true" for Azurite).',
-      ),
-    );
-  });
-
-  it('does not look for a blob account when the target is not blob', () => {
-    expect(load({ output_target: 'eventhub' }).output.blobStorage).toBeUndefined();
   });
 });
