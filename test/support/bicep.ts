@@ -1,434 +1,267 @@
 /**
- * A small reader for the Bicep templates under `infra/`, for tests that check the deployment contract as text
- * (no Bicep compiler is needed). It understands just enough of the language for that: comments, strings
- * (including `'''` multi-line strings), top-level declarations with their decorators, and the bodies of
- * resources and modules. It is not a parser: anything it cannot place is left out rather than guessed.
+ * The templates under `infra/` as the real Bicep CLI compiles them, for the template tests: the ARM JSON of
+ * `infra/main.bicep` (every module inlined as a nested deployment), and Bicep's deployment snapshot of that JSON for
+ * a set of parameters (the resources it would deploy, with every expression Bicep can evaluate without Azure
+ * evaluated). The pinned CLI is installed from NuGet when missing (scripts/bicepCli.ts, as for check:infra).
+ *
+ * Compiling takes a second or two, so results are cached in the temp folder under a hash of infra/ and of the
+ * parameters: the first test file compiles, the others read the cache. Each result is written to a file of its own
+ * and renamed into place, so parallel test workers never read half a file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { ensureBicep, INFRA_DIR, REPO_ROOT, runBicep } from '../../scripts/bicepCli';
 
-/** The repository root, from this file's place in `test/support/`. */
-export const REPO_ROOT = join(__dirname, '..', '..');
+export { INFRA_DIR, REPO_ROOT };
 
-/** `infra/` of the repository. */
-export const INFRA_DIR = join(REPO_ROOT, 'infra');
-
-/** A `param` declaration with its decorators. */
-export interface BicepParam {
-  readonly name: string;
-  /** The declared type as written, e.g. `string`, `int`, `string?`, `string[]`. */
+/** A parameter declaration of a compiled template. */
+export interface ArmParameter {
   readonly type: string;
-  /** The default value expression as written, or `undefined` when there is none. */
-  readonly defaultValue: string | undefined;
-  /** Decorator names without `@`, e.g. `description`, `secure`, `allowed`. */
-  readonly decorators: readonly string[];
-  /** The text of `@description('...')`, unescaped, or `undefined`. */
-  readonly description: string | undefined;
-  readonly secure: boolean;
+  readonly defaultValue?: unknown;
+  readonly nullable?: boolean;
+  readonly metadata?: { readonly description?: string };
 }
 
-/** A `resource` or `module` declaration. */
-export interface BicepDeclaration {
-  readonly kind: 'resource' | 'module';
-  readonly symbol: string;
-  /** For a resource, the type without the API version (`Microsoft.Storage/storageAccounts`); for a module, its path. */
-  readonly target: string;
-  /** For a resource, the API version; for a module, `undefined`. */
-  readonly apiVersion: string | undefined;
-  readonly existing: boolean;
-  /** The condition of `= if (...)`, or `undefined`. */
-  readonly condition: string | undefined;
-  /** The declaration's `{ ... }` body (for a loop, the body of one item), comments removed. */
-  readonly body: string;
-}
-
-/** A built-in role definition GUID written as `'<guid>' // <Role name>`. */
-export interface RoleDefinitionReference {
-  readonly guid: string;
-  readonly roleName: string;
-  readonly line: number;
-}
-
-/** A role assignment resource, with the arguments of its `name: guid(...)`. */
-export interface RoleAssignment {
-  readonly symbol: string;
-  readonly guidArguments: readonly string[] | undefined;
-  readonly principalType: string | undefined;
-  readonly roleDefinitionVariable: string | undefined;
-  readonly body: string;
-}
-
-/** An app setting written as an object with `name: '<literal>'` followed by `value: <expression>`. */
-export interface AppSetting {
+/** A resource of a compiled template; `symbol` is its Bicep name where the template keeps symbolic names. */
+export interface ArmResource {
+  readonly symbol?: string;
+  readonly type: string;
+  readonly apiVersion?: string;
   readonly name: string;
-  readonly value: string;
+  readonly existing?: boolean;
+  readonly condition?: string | boolean;
+  readonly scope?: string;
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+  readonly properties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }
 
-/** A Bicep file: its raw text, its text without comments, and the declarations in it. */
-export interface BicepFile {
+/** A compiled template: ARM JSON as `bicep build` writes it. */
+export interface ArmTemplate {
+  readonly $schema: string;
+  readonly languageVersion?: string;
+  readonly parameters?: Record<string, ArmParameter>;
+  readonly variables?: Record<string, unknown>;
+  /** An array, or an object keyed by symbolic name (languageVersion 2.0). */
+  readonly resources: readonly ArmResource[] | Record<string, ArmResource>;
+  readonly outputs?: Record<string, { readonly type: string; readonly value: unknown }>;
+}
+
+/** A module of main.bicep, or of one of its modules: the nested deployment and the template inside it. */
+export interface CompiledModule {
+  /** Deployment names from main.bicep down, e.g. `monitoring/logAnalytics` (a symbolic name where there is one). */
   readonly path: string;
-  readonly text: string;
-  /** The text with comments replaced by spaces (strings are kept, line and column positions too). */
-  readonly code: string;
-  readonly targetScope: string;
-  readonly params: readonly BicepParam[];
-  readonly declarations: readonly BicepDeclaration[];
+  readonly deployment: ArmResource;
+  readonly template: ArmTemplate;
 }
 
-/** Reads and indexes a Bicep file. */
-export function readBicep(path: string): BicepFile {
-  return parseBicep(readFileSync(path, 'utf8'), path);
+/** A resource of a deployment snapshot. Values Bicep cannot know before deploying stay ARM expressions. */
+export interface PredictedResource {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly apiVersion: string;
+  readonly location?: string;
+  readonly kind?: string;
+  readonly tags?: Record<string, string>;
+  readonly sku?: Record<string, unknown>;
+  readonly identity?: Record<string, unknown>;
+  readonly properties?: Record<string, unknown>;
 }
 
-/** Reads a Bicep file of `infra/` by its path relative to `infra/`, e.g. `app/storage.bicep`. */
-export function readInfra(pathInInfra: string): BicepFile {
-  return parseBicep(readFileSync(join(INFRA_DIR, pathInInfra), 'utf8'), pathInInfra);
+/** What `bicep snapshot` predicts a deployment of main.bicep does. */
+export interface DeploymentSnapshot {
+  readonly predictedResources: readonly PredictedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly diagnostics: readonly unknown[];
 }
 
-/** Every `.bicep` file under `infra/`, named by its path relative to `infra/` (with `/` separators). */
-export function allInfraFiles(): BicepFile[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory()
-        ? walk(join(dir, entry.name))
-        : entry.name.endsWith('.bicep')
-          ? [join(dir, entry.name)]
-          : [],
+/** The subscription, tenant and region every snapshot deploys to. */
+export const SNAPSHOT_CONTEXT = {
+  subscriptionId: '00000000-0000-0000-0000-00000000d401',
+  tenantId: '00000000-0000-0000-0000-00000000a7e7',
+  location: 'westeurope',
+  deploymentName: 'collector-test',
+} as const;
+
+/** infra/main.bicep compiled to ARM JSON. */
+export function compiledTemplate(): ArmTemplate {
+  const file = cached('main.json', () => {
+    const outFile = join(cacheDir(), `main.${randomUUID()}.json`);
+    check(
+      'build infra/main.bicep',
+      runBicep(bicep(), ['build', 'infra/main.bicep', '--no-restore', '--outfile', outFile]),
     );
-  return walk(INFRA_DIR)
-    .sort()
-    .map((file) => parseBicep(readFileSync(file, 'utf8'), relative(INFRA_DIR, file).split('\\').join('/')));
-}
-
-/** Indexes Bicep source text; `path` only names it in messages. */
-export function parseBicep(text: string, path = '<inline>'): BicepFile {
-  const code = stripComments(text);
-  const statements = topLevelStatements(code);
-  const params: BicepParam[] = [];
-  const declarations: BicepDeclaration[] = [];
-  let targetScope = 'resourceGroup';
-  for (const { decorators, statement } of statements) {
-    const keyword = /^[a-zA-Z]+/.exec(statement)?.[0];
-    if (keyword === 'param') {
-      const param = toParam(statement, decorators);
-      if (param) params.push(param);
-    } else if (keyword === 'resource' || keyword === 'module') {
-      const declaration = toDeclaration(keyword, statement);
-      if (declaration) declarations.push(declaration);
-    } else if (keyword === 'targetScope') {
-      targetScope = /'([^']*)'/.exec(statement)?.[1] ?? targetScope;
-    }
-  }
-  return { path, text, code, targetScope, params, declarations };
+    return outFile;
+  });
+  return JSON.parse(readFileSync(file, 'utf8')) as ArmTemplate;
 }
 
 /**
- * Replaces `//` and `/* *\/` comments with spaces, leaving strings untouched, so that positions still match
- * the original text.
+ * Bicep's deployment snapshot of the compiled main.bicep with these parameters (string, number or boolean values),
+ * deployed at subscription scope in {@link SNAPSHOT_CONTEXT}.
  */
-export function stripComments(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    if (text.startsWith("'''", i)) {
-      const end = text.indexOf("'''", i + 3);
-      const stop = end === -1 ? text.length : end + 3;
-      out += text.slice(i, stop);
-      i = stop;
-    } else if (text[i] === "'") {
-      const stop = endOfString(text, i);
-      out += text.slice(i, stop);
-      i = stop;
-    } else if (text.startsWith('//', i)) {
-      const end = text.indexOf('\n', i);
-      const stop = end === -1 ? text.length : end;
-      out += ' '.repeat(stop - i);
-      i = stop;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
-      i = stop;
-    } else {
-      out += text[i];
-      i += 1;
-    }
-  }
-  return out;
-}
-
-/** Index just past the closing quote of the single-quoted string starting at `start`. */
-function endOfString(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length) {
-    if (text[i] === '\\') i += 2;
-    // An interpolation may hold strings of its own: '${format('{0}', x)}'.
-    else if (text.startsWith('${', i)) i = matchingBracket(text, i + 1);
-    else if (text[i] === "'") return i + 1;
-    else if (text[i] === '\n') return i;
-    else i += 1;
-  }
-  return i;
-}
-
-/** Unescapes the content of a single-quoted Bicep string literal (without its quotes). */
-export function unescapeBicepString(content: string): string {
-  return content.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
-}
-
-/** Index just past the bracket that closes the one at `open` (`{`, `[` or `(`), skipping strings. */
-export function matchingBracket(code: string, open: number): number {
-  let depth = 0;
-  let i = open;
-  while (i < code.length) {
-    if (code.startsWith("'''", i)) {
-      const end = code.indexOf("'''", i + 3);
-      i = end === -1 ? code.length : end + 3;
-      continue;
-    }
-    const c = code[i];
-    if (c === "'") {
-      i = endOfString(code, i);
-      continue;
-    }
-    if (c === '{' || c === '[' || c === '(') depth += 1;
-    if (c === '}' || c === ']' || c === ')') {
-      depth -= 1;
-      if (depth === 0) return i + 1;
-    }
-    i += 1;
-  }
-  return code.length;
-}
-
-interface Statement {
-  readonly decorators: readonly string[];
-  readonly statement: string;
-}
-
-/** Splits comment-free code into top-level statements, each with the decorators written above it. */
-function topLevelStatements(code: string): Statement[] {
-  const statements: Statement[] = [];
-  let pending: string[] = [];
-  let i = 0;
-  while (i < code.length) {
-    const lineEnd = code.indexOf('\n', i) === -1 ? code.length : code.indexOf('\n', i);
-    const line = code.slice(i, lineEnd).trim();
-    if (line === '') {
-      i = lineEnd + 1;
-      continue;
-    }
-    const start = i + code.slice(i, lineEnd).search(/\S/);
-    const end = endOfStatement(code, start);
-    const chunk = code.slice(start, end).trim();
-    if (chunk.startsWith('@')) {
-      pending.push(chunk);
-    } else {
-      statements.push({ decorators: pending, statement: chunk });
-      pending = [];
-    }
-    i = end + 1;
-  }
-  return statements;
-}
-
-/** End of the statement or decorator starting at `start`: the first newline outside any bracket or string. */
-function endOfStatement(code: string, start: number): number {
-  let i = start;
-  while (i < code.length) {
-    if (code[i] === '\n') {
-      // A ternary continued on the next line (`cond\n  ? a\n  : b`) belongs to the same statement.
-      const next = /^\n\s*([?:])\s/.exec(code.slice(i));
-      if (next) {
-        i += next[0].length;
-        continue;
-      }
-      return i;
-    }
-    if (code.startsWith("'''", i)) {
-      const end = code.indexOf("'''", i + 3);
-      i = end === -1 ? code.length : end + 3;
-    } else if (code[i] === "'") {
-      i = endOfString(code, i);
-    } else if (code[i] === '{' || code[i] === '[' || code[i] === '(') {
-      i = matchingBracket(code, i);
-    } else {
-      i += 1;
-    }
-  }
-  return code.length;
-}
-
-function toParam(statement: string, decorators: readonly string[]): BicepParam | undefined {
-  const match = /^param\s+(\w+)\s+([^=]+?)\s*(?:=\s*([\s\S]+))?$/.exec(statement);
-  if (!match) return undefined;
-  const names = decorators.map((d) => /^@(?:sys\.)?(\w+)/.exec(d)?.[1] ?? d);
-  const descriptionDecorator = decorators.find((d) => /^@(?:sys\.)?description\(/.test(d));
-  const descriptionLiteral =
-    descriptionDecorator && /\(\s*'((?:[^'\\]|\\.)*)'\s*\)$/.exec(descriptionDecorator);
-  return {
-    name: match[1]!,
-    type: match[2]!.trim(),
-    defaultValue: match[3]?.trim(),
-    decorators: names,
-    description: descriptionLiteral ? unescapeBicepString(descriptionLiteral[1]!) : undefined,
-    secure: names.includes('secure'),
-  };
-}
-
-function toDeclaration(kind: 'resource' | 'module', statement: string): BicepDeclaration | undefined {
-  const match = /^(?:resource|module)\s+(\w+)\s+'([^']+)'\s*(existing)?\s*=\s*/.exec(statement);
-  if (!match) return undefined;
-  const rest = statement.slice(match[0].length);
-  let condition: string | undefined;
-  let bodyStart = rest.indexOf('{');
-  const conditional = /^if\s*\(/.exec(rest);
-  if (conditional) {
-    const open = rest.indexOf('(');
-    const close = matchingBracket(rest, open);
-    condition = rest.slice(open + 1, close - 1).trim();
-    bodyStart = rest.indexOf('{', close);
-  }
-  if (bodyStart === -1) return undefined;
-  const body = rest.slice(bodyStart, matchingBracket(rest, bodyStart));
-  const reference = match[2]!;
-  const at = reference.lastIndexOf('@');
-  const isVersioned = kind === 'resource' && at !== -1;
-  return {
-    kind,
-    symbol: match[1]!,
-    target: isVersioned ? reference.slice(0, at) : reference,
-    apiVersion: isVersioned ? reference.slice(at + 1) : undefined,
-    existing: match[3] !== undefined,
-    condition,
-    body,
-  };
-}
-
-/** The resources of a given type (case-insensitive), excluding `existing` references unless asked. */
-export function resourcesOfType(file: BicepFile, type: string, includeExisting = false): BicepDeclaration[] {
-  return file.declarations.filter(
-    (d) =>
-      d.kind === 'resource' &&
-      d.target.toLowerCase() === type.toLowerCase() &&
-      (includeExisting || !d.existing),
-  );
-}
-
-/** The modules whose path or registry reference contains `pathPart`. */
-export function modulesMatching(file: BicepFile, pathPart: string): BicepDeclaration[] {
-  return file.declarations.filter((d) => d.kind === 'module' && d.target.includes(pathPart));
-}
-
-/** Every value written for `key:` in a body (the rest of the line, trimmed), in order. */
-export function propertyValues(body: string, key: string): string[] {
-  const pattern = new RegExp(`(?:^|[\\s{,])'?${escapeRegExp(key)}'?\\s*:\\s*([^\\n]*)`, 'g');
-  return [...body.matchAll(pattern)].map((m) => m[1]!.trim());
-}
-
-/** Splits the arguments of a call (`text` is what is inside its parentheses) at top-level commas. */
-export function splitArguments(text: string): string[] {
-  const args: string[] = [];
-  let start = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "'") {
-      i = endOfString(text, i);
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') {
-      i = matchingBracket(text, i);
-      continue;
-    }
-    if (c === ',') {
-      args.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-    i += 1;
-  }
-  const last = text.slice(start).trim();
-  if (last !== '') args.push(last);
-  return args;
-}
-
-/** Role definition GUIDs written as `'<guid>' // <Role name>`, from the raw text (the names are comments). */
-export function roleDefinitionReferences(file: BicepFile): RoleDefinitionReference[] {
-  return file.text.split('\n').flatMap((line, index) => {
-    const match =
-      /'([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})'\s*\/\/\s*(.+?)\s*$/.exec(
-        line,
+export function deploymentSnapshot(
+  parameters: Readonly<Record<string, string | number | boolean>>,
+): DeploymentSnapshot {
+  compiledTemplate();
+  const key = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 16);
+  const file = cached(`snapshot-${key}.json`, () => {
+    const name = `snapshot-${key}.${randomUUID()}`;
+    const paramsFile = join(cacheDir(), `${name}.bicepparam`);
+    const lines = [
+      "using './main.json'",
+      ...Object.entries(parameters).map(([param, value]) => `param ${param} = ${bicepLiteral(value)}`),
+    ];
+    writeFileSync(paramsFile, `${lines.join('\n')}\n`);
+    const { subscriptionId, tenantId, location, deploymentName } = SNAPSHOT_CONTEXT;
+    try {
+      check(
+        `snapshot of ${JSON.stringify(parameters)}`,
+        runBicep(bicep(), [
+          'snapshot',
+          paramsFile,
+          '--mode',
+          'overwrite',
+          ...['--subscription-id', subscriptionId, '--tenant-id', tenantId],
+          ...['--location', location, '--deployment-name', deploymentName],
+        ]),
       );
-    return match ? [{ guid: match[1]!.toLowerCase(), roleName: match[2]!, line: index + 1 }] : [];
+    } finally {
+      rmSync(paramsFile, { force: true });
+    }
+    return join(cacheDir(), `${name}.snapshot.json`);
   });
+  return JSON.parse(readFileSync(file, 'utf8')) as DeploymentSnapshot;
 }
 
-/** Every GUID-shaped string literal in the code (comments excluded). */
-export function guidLiterals(file: BicepFile): string[] {
-  return [
-    ...file.code.matchAll(/'([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})'/g),
-  ].map((m) => m[1]!.toLowerCase());
+/** The resources of a template, symbolic names kept, `existing` references left out unless asked for. */
+export function resourcesOf(template: ArmTemplate, includeExisting = false): ArmResource[] {
+  const all = Array.isArray(template.resources)
+    ? (template.resources as readonly ArmResource[])
+    : Object.entries(template.resources as Record<string, ArmResource>).map(([symbol, r]) => ({
+        symbol,
+        ...r,
+      }));
+  return all.filter((r) => includeExisting || r.existing !== true);
 }
 
-/** The `Microsoft.Authorization/roleAssignments` resources of a file, with what their names are made of. */
-export function roleAssignments(file: BicepFile): RoleAssignment[] {
-  return resourcesOfType(file, 'Microsoft.Authorization/roleAssignments').map((resource) => {
-    const nameValue = propertyValues(resource.body, 'name')[0];
-    const guidCall = nameValue?.startsWith('guid(') ? nameValue : undefined;
-    const guidArguments = guidCall
-      ? splitArguments(guidCall.slice('guid('.length, matchingBracket(guidCall, 'guid'.length) - 1))
-      : undefined;
-    const roleDefinitionId = propertyValues(resource.body, 'roleDefinitionId')[0];
-    return {
-      symbol: resource.symbol,
-      guidArguments,
-      principalType: /^'([^']*)'/.exec(propertyValues(resource.body, 'principalType')[0] ?? '')?.[1],
-      roleDefinitionVariable: roleDefinitionId
-        ? /roleDefinitions'\s*,\s*(\w+)\s*\)/.exec(roleDefinitionId)?.[1]
-        : undefined,
-      body: resource.body,
-    };
-  });
+/** Every module of main.bicep and of its modules, depth first. */
+export function modulesOf(template: ArmTemplate, parentPath = ''): CompiledModule[] {
+  return resourcesOf(template)
+    .filter((r) => r.type === 'Microsoft.Resources/deployments')
+    .flatMap((deployment) => {
+      const path = `${parentPath}${deployment.symbol ?? deployment.name}`;
+      const nested = (deployment.properties as { template: ArmTemplate }).template;
+      return [{ path, deployment, template: nested }, ...modulesOf(nested, `${path}/`)];
+    });
 }
 
-/** App settings written as `{ name: '<literal>'  value: <expression> }` objects, in order of appearance. */
-export function appSettings(file: BicepFile): AppSetting[] {
-  return [...file.code.matchAll(/\{\s*name:\s*'([^']+)'\s*\r?\n\s*value:\s*([^\n]+?)\s*\r?\n\s*\}/g)].map(
-    (m) => ({
-      name: m[1]!,
-      value: m[2]!,
-    }),
-  );
+/** The module at `path` (see {@link CompiledModule.path}); throws naming the modules there are. */
+export function moduleAt(template: ArmTemplate, path: string): CompiledModule {
+  const modules = modulesOf(template);
+  const found = modules.find((m) => m.path === path);
+  if (!found)
+    throw new Error(`No module '${path}'; the modules are ${modules.map((m) => m.path).join(', ')}`);
+  return found;
 }
 
-/** The value of `var <name> = ...` as written, or `undefined`. */
-export function variableValue(file: BicepFile, name: string): string | undefined {
-  const match = new RegExp(`^var\\s+${escapeRegExp(name)}\\s*=\\s*`, 'm').exec(file.code);
-  if (!match) return undefined;
-  return file.code.slice(match.index + match[0].length, endOfStatement(file.code, match.index)).trim();
+/** Every string in a JSON value (keys excluded), depth first. */
+export function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
-/** Every single-quoted string literal in an expression, unescaped (multi-line strings included). */
-export function stringLiterals(expression: string): string[] {
-  const literals: string[] = [];
-  let i = 0;
-  while (i < expression.length) {
-    if (expression.startsWith("'''", i)) {
-      const end = expression.indexOf("'''", i + 3);
-      const stop = end === -1 ? expression.length : end;
-      literals.push(expression.slice(i + 3, stop));
-      i = stop + 3;
-    } else if (expression[i] === "'") {
-      const stop = endOfString(expression, i);
-      literals.push(unescapeBicepString(expression.slice(i + 1, stop - 1)));
-      i = stop;
-    } else {
+/**
+ * The top-level arguments of the first call of `functionName` in an ARM expression (`[guid(a, f(b), 'c')]` gives
+ * `a`, `f(b)` and `'c'`), or `undefined` when there is none.
+ */
+export function callArguments(expression: string, functionName: string): string[] | undefined {
+  const start = new RegExp(`(?:^|[^\\w.])${functionName}\\(`).exec(expression);
+  if (!start) return undefined;
+  const args: string[] = [];
+  let depth = 0;
+  let argStart = start.index + start[0].length;
+  for (let i = argStart; i < expression.length; i += 1) {
+    const c = expression[i];
+    if (c === "'") {
+      // A string literal; '' inside it is an escaped quote.
       i += 1;
+      while (i < expression.length && !(expression[i] === "'" && expression[i + 1] !== "'")) {
+        i += expression[i] === "'" ? 2 : 1;
+      }
+    } else if (c === '(' || c === '[') {
+      depth += 1;
+    } else if ((c === ')' || c === ']') && depth > 0) {
+      depth -= 1;
+    } else if (c === ')' || (c === ',' && depth === 0)) {
+      args.push(expression.slice(argStart, i).trim());
+      argStart = i + 1;
+      if (c === ')') return args;
     }
   }
-  return literals;
+  return undefined;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The value of an ARM string literal written in an expression (`'it''s'` gives `it's`). */
+export function armStringLiteral(literal: string): string | undefined {
+  const match = /^'((?:[^']|'')*)'$/.exec(literal);
+  return match ? match[1]!.replace(/''/g, "'") : undefined;
+}
+
+let bicepPath: string | undefined;
+function bicep(): string {
+  bicepPath ??= ensureBicep();
+  return bicepPath;
+}
+
+/** Errors stop the tests; warnings are check:infra's business. */
+function check(what: string, run: { readonly findings: readonly string[] }): void {
+  const errors = run.findings.filter((finding) => / : Error /.test(finding));
+  if (errors.length > 0) throw new Error(`Bicep ${what} reported:\n${errors.join('\n')}`);
+}
+
+/** The cache folder of the current infra/: a hash of every file under it, by path and content. */
+let cacheFolder: string | undefined;
+function cacheDir(): string {
+  if (!cacheFolder) {
+    const hash = createHash('sha256');
+    for (const file of filesUnder(INFRA_DIR)) {
+      hash
+        .update(`${relative(INFRA_DIR, file)}\0`)
+        .update(readFileSync(file))
+        .update('\0');
+    }
+    cacheFolder = join(tmpdir(), 'defender-collector-bicep', hash.digest('hex').slice(0, 16));
+    mkdirSync(cacheFolder, { recursive: true });
+  }
+  return cacheFolder;
+}
+
+/** The cached file `name`, made by `make` (which returns the file it wrote) when it is not there yet. */
+function cached(name: string, make: () => string): string {
+  const file = join(cacheDir(), name);
+  if (!existsSync(file)) {
+    const made = make();
+    // Atomic on one file system: a parallel worker that made the same file first is simply replaced.
+    renameSync(made, file);
+  }
+  return file;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) =>
+      entry.isDirectory() ? filesUnder(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
+    );
+}
+
+function bicepLiteral(value: string | number | boolean): string {
+  return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value);
 }

@@ -1,16 +1,56 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTING_NAMES } from '../../../src/config/settingNames';
-import { appSettings, readInfra, REPO_ROOT, stringLiterals, variableValue } from '../../support/bicep';
+import {
+  compiledTemplate,
+  moduleAt,
+  REPO_ROOT,
+  stringsIn,
+  type DeploymentSnapshot,
+} from '../../support/bicep';
+import { EXISTING_EVENT_HUB_ID, onlyResource, snapshotOf, type ScenarioName } from './scenarios';
 
 /**
- * The app settings of infra/app/functionApp.bicep against src/config/settingNames.ts, the single list of the settings
- * the code reads, and against the two other places that list them: local.settings.sample.json and the README.
+ * The app settings of the Function App (infra/app/functionApp.bicep, compiled) against src/config/settingNames.ts,
+ * the single list of the settings the code reads, and against the two other places that list them:
+ * local.settings.sample.json and the README.
  */
-const functionApp = readInfra('app/functionApp.bicep');
-const deployed = appSettings(functionApp);
-const deployedNames = deployed.map((s) => s.name);
+const functionApp = moduleAt(compiledTemplate(), 'functionApp');
+
+/**
+ * Every setting the compiled Function App can set, whatever the parameters: the `{ name, value }` objects of its
+ * variables and the `createObject('name', '<setting>', 'value', ...)` calls that Bicep writes for the rest.
+ */
+const deployedNames = [
+  ...new Set([
+    ...Object.values(functionApp.template.variables ?? {})
+      .filter(Array.isArray)
+      .flatMap((items: unknown[]) => items.map((item) => (item as { name?: unknown }).name))
+      .filter((name): name is string => typeof name === 'string'),
+    ...stringsIn(functionApp.template).flatMap((text) =>
+      [...text.matchAll(/createObject\('name', '([^']+)', 'value'/g)].map((m) => m[1]!),
+    ),
+  ]),
+];
 const codeSettings: string[] = Object.values(SETTING_NAMES);
+
+/** Scenarios whose settings the snapshot evaluates to a list (with a client secret they stay one expression). */
+const TARGET_SCENARIOS: readonly ScenarioName[] = ['blob', 'queue', 'newEventHub', 'existingEventHub'];
+
+interface AppSetting {
+  readonly name: string;
+  readonly value: unknown;
+}
+
+function settingsOf(snapshot: DeploymentSnapshot): AppSetting[] {
+  const site = onlyResource(snapshot, 'Microsoft.Web/sites');
+  const settings = (site.properties?.siteConfig as { appSettings?: unknown } | undefined)?.appSettings;
+  if (!Array.isArray(settings)) throw new Error(`app settings not evaluated: ${JSON.stringify(settings)}`);
+  return settings as AppSetting[];
+}
+
+const settingValue = (scenario: ScenarioName, name: string) =>
+  settingsOf(snapshotOf(scenario)).find((s) => s.name === name)?.value;
 
 /** Read by the code, deliberately not set by the deployment. */
 const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
@@ -42,11 +82,11 @@ const AZURE_ONLY_SETTINGS: Readonly<Record<string, string>> = {
   [SETTING_NAMES.appInsightsConnectionString]: 'telemetry is optional when running locally',
 };
 
-/** The connection names the output_connection setting can take, e.g. EventHubConnection, AzureWebJobsStorage. */
+/** The connection names the output_connection setting takes over the output targets. */
 function outputConnectionNames(): string[] {
-  const value = deployed.find((s) => s.name === SETTING_NAMES.outputConnection)?.value ?? '';
-  const expression = /^\w+$/.test(value) ? (variableValue(functionApp, value) ?? value) : value;
-  return stringLiterals(expression).filter((literal) => !['blob', 'eventhub', 'queue'].includes(literal));
+  return [
+    ...new Set(TARGET_SCENARIOS.map((scenario) => String(settingValue(scenario, 'output_connection')))),
+  ];
 }
 
 /** Setting names in the first column of the README's markdown tables, written in backticks. */
@@ -82,14 +122,17 @@ describe('app settings of the Function App', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('set each setting once per output target', () => {
-    const duplicates = deployedNames.filter((name, index) => deployedNames.indexOf(name) !== index);
-    expect(duplicates).toEqual([]);
+  it.each(TARGET_SCENARIOS)('set each setting once (%s)', (scenario) => {
+    const names = settingsOf(snapshotOf(scenario)).map((s) => s.name);
+    expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
   });
 
   it('point output_connection at EventHubConnection or AzureWebJobsStorage, whose identity settings exist', () => {
     expect(outputConnectionNames().sort()).toEqual(['AzureWebJobsStorage', 'EventHubConnection']);
-    const eventHubSettings = deployedNames.filter((name) => name.startsWith('EventHubConnection__')).sort();
+    const eventHubSettings = settingsOf(snapshotOf('newEventHub'))
+      .map((s) => s.name)
+      .filter((name) => name.startsWith('EventHubConnection__'))
+      .sort();
     expect(eventHubSettings).toEqual([
       'EventHubConnection__clientId',
       'EventHubConnection__credential',
@@ -97,19 +140,59 @@ describe('app settings of the Function App', () => {
     ]);
   });
 
-  it('connect to storage with the managed identity, not a key', () => {
-    const value = (name: string) => deployed.find((s) => s.name === name)?.value;
-    expect(value('AzureWebJobsStorage__credential')).toBe("'managedidentity'");
-    expect(value('AzureWebJobsStorage__clientId')).toBe('identityClientId');
-    expect(value('EventHubConnection__credential')).toBe("'managedidentity'");
-    expect(value('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')).toBe(
-      "'ClientId=${identityClientId};Authorization=AAD'",
-    );
+  it('set the output settings of the chosen target only', () => {
+    const outputSettings = (scenario: ScenarioName) =>
+      settingsOf(snapshotOf(scenario))
+        .filter((s) => /^(output_|EventHubConnection__|AzureWebJobsStorage__queue)/.test(s.name))
+        .map((s) => `${s.name}=${String(s.value).startsWith('[') ? '<expression>' : String(s.value)}`);
+    expect(outputSettings('blob')).toEqual([
+      'output_target=blob',
+      'output_connection=AzureWebJobsStorage',
+      'output_blob_container=defender-alerts',
+    ]);
+    expect(outputSettings('queue')).toEqual([
+      'output_target=queue',
+      'output_connection=AzureWebJobsStorage',
+      'AzureWebJobsStorage__queueServiceUri=<expression>',
+      'output_queue_name=defender-alerts',
+    ]);
+    expect(outputSettings('existingEventHub')).toEqual([
+      'output_target=eventhub',
+      'output_connection=EventHubConnection',
+      'EventHubConnection__fullyQualifiedNamespace=<expression>',
+      'EventHubConnection__credential=managedidentity',
+      'EventHubConnection__clientId=<expression>',
+      `output_eventhub_name=${EXISTING_EVENT_HUB_ID.split('/').pop()}`,
+    ]);
   });
 
-  it('read the client secret only through a Key Vault reference', () => {
-    expect(deployed.find((s) => s.name === SETTING_NAMES.clientSecret)?.value).toBe(
-      "'@Microsoft.KeyVault(SecretUri=${clientCredentialUri})'",
+  it('connect to storage, Event Hubs and Application Insights with the managed identity, not a key', () => {
+    const identityId = onlyResource(
+      snapshotOf('newEventHub'),
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+    ).id;
+    const clientIdOfIdentity = new RegExp(`^reference\\('${identityId}', '[\\d-]+'\\)\\.clientId$`);
+    const value = (name: string) => String(settingValue('newEventHub', name));
+    expect(value('AzureWebJobsStorage__credential')).toBe('managedidentity');
+    expect(value('AzureWebJobsStorage__clientId').slice(1, -1)).toMatch(clientIdOfIdentity);
+    expect(value('EventHubConnection__credential')).toBe('managedidentity');
+    expect(value('EventHubConnection__clientId').slice(1, -1)).toMatch(clientIdOfIdentity);
+    const authentication = /^\[format\('ClientId=\{0\};Authorization=AAD', (.*)\)\]$/.exec(
+      value('APPLICATIONINSIGHTS_AUTHENTICATION_STRING'),
+    );
+    expect(authentication?.[1]).toMatch(clientIdOfIdentity);
+  });
+
+  it('read the client secret only through a Key Vault reference to the secret of the new vault', () => {
+    expect(functionApp.template.variables?.clientSecretSettings).toBe(
+      "[if(empty(parameters('clientCredentialUri')), createArray(), createArray(createObject('name', 'client_secret', 'value', format('@Microsoft.KeyVault(SecretUri={0})', parameters('clientCredentialUri')))))]",
+    );
+    expect(functionApp.deployment.properties?.parameters).toMatchObject({
+      clientCredentialUri:
+        "[if(variables('useClientSecret'), createObject('value', reference('keyVault').outputs.clientCredentialUri.value), createObject('value', ''))]",
+    });
+    expect(moduleAt(compiledTemplate(), 'keyVault').template.outputs?.clientCredentialUri?.value).toMatch(
+      /^\[reference\(resourceId\('Microsoft\.KeyVault\/vaults\/secrets', parameters\('name'\), 'client-secret'\), '[\d-]+'\)\.secretUri\]$/,
     );
   });
 });

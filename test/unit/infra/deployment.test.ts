@@ -1,22 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  compiledTemplate,
   INFRA_DIR,
-  modulesMatching,
-  propertyValues,
-  readInfra,
+  modulesOf,
   REPO_ROOT,
-  resourcesOfType,
-  type BicepDeclaration,
+  resourcesOf,
+  SNAPSHOT_CONTEXT,
 } from '../../support/bicep';
+import { onlyResource, RESOURCE_GROUP_ID, resourcesOfType, snapshotOf } from './scenarios';
 
-const main = readInfra('main.bicep');
-const functionApp = readInfra('app/functionApp.bicep');
-
-function only(found: BicepDeclaration[], what: string): BicepDeclaration {
-  if (found.length !== 1) throw new Error(`expected one ${what}, found ${found.length}`);
-  return found[0]!;
-}
+const main = compiledTemplate();
+const mainParameters = main.parameters ?? {};
 
 describe('the azd project', () => {
   const azureYaml = readFileSync(join(REPO_ROOT, 'azure.yaml'), 'utf8');
@@ -28,92 +23,114 @@ describe('the azd project', () => {
   });
 
   it('tags the Function App with the service name azd deploys to', () => {
-    const site = only(resourcesOfType(functionApp, 'Microsoft.Web/sites'), 'Microsoft.Web/sites');
-    expect(site.body).toContain("'azd-service-name': 'collector'");
+    expect(onlyResource(snapshotOf('blob'), 'Microsoft.Web/sites').tags).toMatchObject({
+      'azd-service-name': 'collector',
+    });
   });
 
   it('maps every entry of main.parameters.json to a parameter of main.bicep', () => {
     const file = JSON.parse(readFileSync(join(INFRA_DIR, 'main.parameters.json'), 'utf8')) as {
       parameters: Record<string, { value: unknown }>;
     };
-    const declared = main.params.map((p) => p.name);
+    const declared = Object.keys(mainParameters);
     expect(Object.keys(file.parameters).filter((name) => !declared.includes(name))).toEqual([]);
     expect(file.parameters.environmentName?.value).toBe('${AZURE_ENV_NAME}');
     expect(file.parameters.location?.value).toBe('${AZURE_LOCATION}');
-    const required = main.params.filter((p) => p.defaultValue === undefined && !p.type.endsWith('?'));
-    expect(required.map((p) => p.name).filter((name) => !(name in file.parameters))).toEqual([]);
+    const required = declared.filter(
+      (name) => mainParameters[name]?.defaultValue === undefined && mainParameters[name]?.nullable !== true,
+    );
+    expect(required.filter((name) => !(name in file.parameters))).toEqual([]);
   });
 
   it('deploys at subscription scope into a resource group it creates, with UPPER_SNAKE outputs', () => {
-    expect(main.targetScope).toBe('subscription');
-    expect(resourcesOfType(main, 'Microsoft.Resources/resourceGroups')).toHaveLength(1);
-    const outputs = [...main.code.matchAll(/^output\s+(\w+)\s/gm)].map((m) => m[1]!);
+    expect(main.$schema).toMatch(/\/subscriptionDeploymentTemplate\.json#$/);
+    expect(resourcesOf(main).filter((r) => r.type === 'Microsoft.Resources/resourceGroups')).toHaveLength(1);
+    const outputs = Object.keys(main.outputs ?? {});
     expect(outputs).toEqual(
       expect.arrayContaining(['AZURE_FUNCTION_APP_NAME', 'RESOURCE_GROUP', 'AZURE_LOCATION']),
     );
     expect(outputs.filter((name) => !/^[A-Z][A-Z0-9_]*$/.test(name))).toEqual([]);
+    expect(snapshotOf('blob').outputs).toMatchObject({
+      AZURE_LOCATION: SNAPSHOT_CONTEXT.location,
+      AZURE_TENANT_ID: SNAPSHOT_CONTEXT.tenantId,
+      AZURE_RESOURCE_GROUP: RESOURCE_GROUP_ID.split('/').pop(),
+      RESOURCE_GROUP: RESOURCE_GROUP_ID.split('/').pop(),
+      DEFENDER_COLLECTED_SUBSCRIPTION_ID: SNAPSHOT_CONTEXT.subscriptionId,
+      DEFENDER_OUTPUT_TARGET_NAME: 'defender-alerts',
+      AZURE_KEY_VAULT_NAME: '',
+    });
   });
 
-  it('uses one user-assigned identity and only local modules, which compile offline', () => {
-    expect(modulesMatching(main, 'app/user-assigned-identity.bicep')).toHaveLength(1);
-    const registryModules = [...main.declarations, ...readInfra('app/monitoring.bicep').declarations]
-      .filter((d) => d.kind === 'module' && !d.target.endsWith('.bicep'))
-      .map((d) => d.target);
-    expect(registryModules).toEqual([]);
+  it('uses one user-assigned identity and only local modules, compiled into the template', () => {
+    const identities = modulesOf(main).flatMap((m) =>
+      resourcesOf(m.template).filter((r) => r.type === 'Microsoft.ManagedIdentity/userAssignedIdentities'),
+    );
+    expect(identities).toHaveLength(1);
+    // A registry or template-spec module would be linked, not inlined; `bicep build --no-restore` could not fetch it.
+    const linked = modulesOf(main).filter((m) => m.deployment.properties?.templateLink !== undefined);
+    expect(linked.map((m) => m.path)).toEqual([]);
+    expect(modulesOf(main).every((m) => typeof m.template === 'object')).toBe(true);
   });
 });
 
 describe('the Function App', () => {
-  const plan = only(resourcesOfType(functionApp, 'Microsoft.Web/serverfarms'), 'Microsoft.Web/serverfarms');
-  const site = only(resourcesOfType(functionApp, 'Microsoft.Web/sites'), 'Microsoft.Web/sites');
+  const snapshot = snapshotOf('blob');
+  const plan = onlyResource(snapshot, 'Microsoft.Web/serverfarms');
+  const site = onlyResource(snapshot, 'Microsoft.Web/sites');
+  const functionAppConfig = site.properties?.functionAppConfig as {
+    deployment: { storage: { type: string; authentication: Record<string, string> } };
+    scaleAndConcurrency: { maximumInstanceCount: number; instanceMemoryMB: number };
+    runtime: { name: string; version: string };
+  };
 
   it('runs on a Linux Flex Consumption plan', () => {
-    expect([propertyValues(plan.body, 'name')[1], propertyValues(plan.body, 'tier')[0]]).toEqual([
-      "'FC1'",
-      "'FlexConsumption'",
+    expect([plan.sku, plan.properties?.reserved, site.kind]).toEqual([
+      { tier: 'FlexConsumption', name: 'FC1' },
+      true,
+      'functionapp,linux',
     ]);
-    expect(propertyValues(plan.body, 'reserved')).toEqual(['true']);
-    expect(propertyValues(site.body, 'kind')).toEqual(["'functionapp,linux'"]);
   });
 
   it('runs Node.js 22 with 2048 MB instances and a small instance cap', () => {
-    expect([propertyValues(site.body, 'name').slice(-1)[0], propertyValues(site.body, 'version')[0]]).toEqual(
-      ["'node'", "'22'"],
-    );
-    expect(functionApp.params.find((p) => p.name === 'instanceMemoryMB')?.defaultValue).toBe('2048');
-    expect(main.params.find((p) => p.name === 'maximumInstanceCount')?.defaultValue).toBe('40');
+    expect(functionAppConfig.runtime).toEqual({ name: 'node', version: '22' });
+    expect(functionAppConfig.scaleAndConcurrency).toEqual({
+      maximumInstanceCount: 40,
+      instanceMemoryMB: 2048,
+    });
   });
 
   it('reads its deployment package with the user-assigned identity', () => {
-    expect(propertyValues(site.body, 'type')).toEqual(
-      expect.arrayContaining(["'blobContainer'", "'UserAssignedIdentity'"]),
-    );
-    expect(propertyValues(site.body, 'userAssignedIdentityResourceId')).toEqual(['identityResourceId']);
+    const identityId = onlyResource(snapshot, 'Microsoft.ManagedIdentity/userAssignedIdentities').id;
+    expect(functionAppConfig.deployment.storage.type).toBe('blobContainer');
+    expect(functionAppConfig.deployment.storage.authentication).toEqual({
+      type: 'UserAssignedIdentity',
+      userAssignedIdentityResourceId: identityId,
+    });
   });
 });
 
 describe('the storage account', () => {
+  /** Container or queue names, without the account and service parts of the resource name. */
+  const namesOf = (scenario: 'blob' | 'queue' | 'newEventHub', type: string) =>
+    resourcesOfType(snapshotOf(scenario), type).map((r) => r.name.split('/').pop());
+  const CONTAINERS = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+  const QUEUES = 'Microsoft.Storage/storageAccounts/queueServices/queues';
+
   it('holds the deployment package and index containers, and the blob output container for the blob target', () => {
-    const storage = only(modulesMatching(main, 'app/storage.bicep'), 'storage module');
-    const containers = storage.body.slice(
-      storage.body.indexOf('containerNames:'),
-      storage.body.indexOf('queueNames:'),
-    );
-    expect(containers).toContain('[deploymentStorageContainerName, indexContainerName]');
-    expect(containers).toContain("checkedOutputTarget == 'blob' ? [outputBlobContainerName] : []");
-    expect(propertyValues(storage.body, 'queueNames')).toEqual([
-      "checkedOutputTarget == 'queue' ? [outputQueueName] : []",
+    const deploymentPackage = expect.stringMatching(/^app-package-func-[a-z0-9]+-[a-z0-9]{7}$/);
+    expect(namesOf('blob', CONTAINERS)).toEqual([
+      deploymentPackage,
+      'defender-alerts-index',
+      'defender-alerts',
     ]);
-    expect(main.code).toMatch(/var indexContainerName = 'defender-alerts-index'/);
-    expect(main.code).toMatch(/var outputBlobContainerName = 'defender-alerts'/);
-    expect(main.code).toMatch(/var outputQueueName = 'defender-alerts'/);
+    expect(namesOf('queue', CONTAINERS)).toEqual([deploymentPackage, 'defender-alerts-index']);
+    expect(namesOf('newEventHub', CONTAINERS)).toEqual([deploymentPackage, 'defender-alerts-index']);
+    expect(namesOf('queue', QUEUES)).toEqual(['defender-alerts']);
   });
 
   it('configures a queue service only when there is a queue', () => {
-    const queueService = only(
-      resourcesOfType(readInfra('app/storage.bicep'), 'Microsoft.Storage/storageAccounts/queueServices'),
-      'queue service',
-    );
-    expect(queueService.condition).toBe('!empty(queueNames)');
+    expect(namesOf('queue', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual(['default']);
+    expect(namesOf('blob', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual([]);
+    expect(namesOf('newEventHub', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual([]);
   });
 });

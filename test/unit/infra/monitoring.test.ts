@@ -1,28 +1,33 @@
 import { METRIC_NAMES, RUN_DIMENSIONS, RUN_EVENT_NAME } from '../../../src/telemetry/telemetryNames';
+import { compiledTemplate, stringsIn, type PredictedResource } from '../../support/bicep';
 import {
-  allInfraFiles,
-  propertyValues,
-  readInfra,
+  EXISTING_ACTION_GROUP_ID,
+  onlyResource,
   resourcesOfType,
-  stringLiterals,
-  variableValue,
-  type BicepDeclaration,
-} from '../../support/bicep';
+  snapshotOf,
+  type ScenarioName,
+} from './scenarios';
 
-const alerts = readInfra('app/monitoring-alerts.bicep');
-const rules = resourcesOfType(alerts, 'Microsoft.Insights/scheduledQueryRules');
-
-/** The KQL of a rule: its `query:` property, resolved when it names a variable. */
-function queryOf(rule: BicepDeclaration): string {
-  const query = propertyValues(rule.body, 'query')[0] ?? '';
-  const expression = /^\w+$/.test(query) ? (variableValue(alerts, query) ?? '') : query;
-  return stringLiterals(expression).join('');
+interface RuleCriterion {
+  readonly query: string;
+  readonly operator: string;
+  readonly threshold: number;
 }
 
-function rule(symbol: string): BicepDeclaration {
-  const found = rules.find((r) => r.symbol === symbol);
-  if (!found) throw new Error(`app/monitoring-alerts.bicep has no scheduled query rule '${symbol}'`);
-  return found;
+/** The scheduled query rules a scenario deploys, by the part of their name after the prefix. */
+function rulesOf(scenario: ScenarioName): Record<string, PredictedResource> {
+  return Object.fromEntries(
+    resourcesOfType(snapshotOf(scenario), 'Microsoft.Insights/scheduledQueryRules').map((rule) => [
+      rule.name.replace(/^alert-[a-z0-9]+-/, ''),
+      rule,
+    ]),
+  );
+}
+
+function criterionOf(rule: PredictedResource | undefined): RuleCriterion {
+  const criteria = rule?.properties?.criteria as { allOf: RuleCriterion[] } | undefined;
+  if (criteria?.allOf.length !== 1) throw new Error(`expected one criterion: ${JSON.stringify(criteria)}`);
+  return criteria.allOf[0]!;
 }
 
 /** Host dimensions the templates may query besides the collector's RUN_DIMENSIONS. */
@@ -31,96 +36,101 @@ const HOST_DIMENSIONS: Readonly<Record<string, string>> = {
 };
 
 describe('alert rules on Application Insights', () => {
-  it('exist for a failed run, no successful run, and the oldest undelivered alert', () => {
-    expect(rules.map((r) => r.symbol).sort()).toEqual([
-      'failedRunAlert',
-      'noSuccessfulRunAlert',
-      'oldestUndeliveredAlert',
+  const rules = rulesOf('blob');
+
+  it('exist for a failed run, no successful run, and the oldest undelivered alert, each on the component', () => {
+    expect(Object.keys(rules).sort()).toEqual(['no-successful-run', 'oldest-undelivered', 'run-failed']);
+    const appInsights = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/components').id;
+    expect(Object.values(rules).map((rule) => rule.properties?.scopes)).toEqual([
+      [appInsights],
+      [appInsights],
+      [appInsights],
     ]);
-    const scopes = rules.map((r) => `${r.symbol}: ${propertyValues(r.body, 'scopes')[0]}`);
-    expect(rules.filter((r) => !r.body.includes('applicationInsights.id')).map((r) => r.symbol)).toEqual([]);
-    expect(scopes).toHaveLength(3);
   });
 
   it('a failed run: the run event reports failed, or the function invocation failed', () => {
-    const query = queryOf(rule('failedRunAlert'));
+    const { query, threshold } = criterionOf(rules['run-failed']);
     expect(query).toContain(`customEvents | where name == "${RUN_EVENT_NAME}"`);
     expect(query).toContain('tostring(customDimensions.outcome) == "failed"');
     expect(query).toContain('requests | where success == false');
-    expect(propertyValues(rule('failedRunAlert').body, 'threshold')).toEqual(['0']);
+    expect(threshold).toBe(0);
   });
 
   it('no successful run: counts succeeded run events over noSuccessfulRunWindowInHours and fires below one', () => {
-    const query = queryOf(rule('noSuccessfulRunAlert'));
-    expect(query).toContain('ago(${noSuccessfulRunWindowInHours}h)');
-    expect(query).toContain(
+    const criterion = criterionOf(rules['no-successful-run']);
+    expect(criterion.query).toContain('ago(25h)');
+    expect(criterion.query).toContain(
       `name == "${RUN_EVENT_NAME}" and tostring(customDimensions.outcome) == "succeeded"`,
     );
-    const body = rule('noSuccessfulRunAlert').body;
-    expect([propertyValues(body, 'operator'), propertyValues(body, 'threshold')]).toEqual([
-      ["'LessThan'"],
-      ['1'],
-    ]);
-    expect(propertyValues(body, 'overrideQueryTimeRange')).toEqual(["'P2D'"]);
+    expect([criterion.operator, criterion.threshold]).toEqual(['LessThan', 1]);
+    expect(rules['no-successful-run']?.properties?.overrideQueryTimeRange).toBe('P2D');
+    expect(criterionOf(rulesOf('appRegistration')['no-successful-run']).query).toContain('ago(30h)');
   });
 
   it('oldest undelivered alert: compares the metric with the threshold in days, in hours', () => {
-    const query = queryOf(rule('oldestUndeliveredAlert'));
-    expect(query).toContain(`customMetrics | where timestamp > ago(`);
-    expect(query).toContain(`name == "${METRIC_NAMES.oldestUndeliveredAgeInHours}"`);
-    const body = rule('oldestUndeliveredAlert').body;
-    expect(propertyValues(body, 'threshold')).toEqual(['oldestUndeliveredAlertThresholdInDays * 24']);
-    expect(propertyValues(body, 'operator')).toEqual(["'GreaterThan'"]);
+    const criterion = criterionOf(rules['oldest-undelivered']);
+    expect(criterion.query).toContain('customMetrics | where timestamp > ago(25h)');
+    expect(criterion.query).toContain(`name == "${METRIC_NAMES.oldestUndeliveredAgeInHours}"`);
+    expect([criterion.operator, criterion.threshold]).toEqual(['GreaterThan', 75 * 24]);
+    expect(criterionOf(rulesOf('appRegistration')['oldest-undelivered']).threshold).toBe(60 * 24);
   });
 
-  it('notify the given action group, or a new one for alertEmail', () => {
-    expect(variableValue(alerts, 'actionGroupIds')).toBe(
-      '!empty(alertActionGroupResourceId)\n  ? [alertActionGroupResourceId]\n  : createActionGroup ? [actionGroup.id] : []',
-    );
-    expect(
-      rules
-        .filter((r) => !propertyValues(r.body, 'actionGroups').includes('actionGroupIds'))
-        .map((r) => r.symbol),
-    ).toEqual([]);
+  it('notify the given action group, or a new one for alertEmail, or no one', () => {
+    const actionGroupsOf = (scenario: ScenarioName) => [
+      ...new Set(
+        Object.values(rulesOf(scenario)).map((rule) =>
+          JSON.stringify((rule.properties?.actions as { actionGroups: unknown }).actionGroups),
+        ),
+      ),
+    ];
+    expect(actionGroupsOf('blob')).toEqual(['[]']);
+    expect(actionGroupsOf('existingEventHub')).toEqual([JSON.stringify([EXISTING_ACTION_GROUP_ID])]);
+    const created = onlyResource(snapshotOf('appRegistration'), 'Microsoft.Insights/actionGroups');
+    expect(actionGroupsOf('appRegistration')).toEqual([JSON.stringify([created.id])]);
+    expect(created.properties?.emailReceivers).toEqual([
+      { name: 'collector-operator', emailAddress: 'secops@example.com', useCommonAlertSchema: true },
+    ]);
+    expect(resourcesOfType(snapshotOf('blob'), 'Microsoft.Insights/actionGroups')).toEqual([]);
   });
 
   it('default to a 25-hour window and a 75-day threshold', () => {
-    const main = readInfra('main.bicep');
-    const defaults = Object.fromEntries(main.params.map((p) => [p.name, p.defaultValue]));
-    expect([defaults.noSuccessfulRunWindowInHours, defaults.oldestUndeliveredAlertThresholdInDays]).toEqual([
-      '25',
-      '75',
-    ]);
+    const parameters = compiledTemplate().parameters ?? {};
+    expect([
+      parameters.noSuccessfulRunWindowInHours?.defaultValue,
+      parameters.oldestUndeliveredAlertThresholdInDays?.defaultValue,
+    ]).toEqual([25, 75]);
   });
 });
 
 describe('telemetry names in the templates', () => {
-  const code = allInfraFiles()
-    .map((file) => file.code)
-    .join('\n');
+  const strings = stringsIn(compiledTemplate());
 
   it('include a workbook over the run event', () => {
-    const [workbook] = resourcesOfType(alerts, 'Microsoft.Insights/workbooks');
-    expect(workbook?.body).toContain('string(workbookContent)');
-    expect(variableValue(alerts, 'workbookContent')).toContain(`name == "${RUN_EVENT_NAME}"`);
+    const workbook = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/workbooks');
+    const content = JSON.parse(String(workbook.properties?.serializedData)) as unknown;
+    expect(stringsIn(content).some((text) => text.includes(`name == "${RUN_EVENT_NAME}"`))).toBe(true);
   });
 
   it('name only events that src/telemetry/telemetryNames.ts defines', () => {
-    const events = [...code.matchAll(/customEvents \| where name == "([^"]+)"/g)].map((m) => m[1]!);
+    const events = strings.flatMap((text) =>
+      [...text.matchAll(/customEvents \| where name == "([^"]+)"/g)].map((m) => m[1]!),
+    );
     expect(events.length).toBeGreaterThan(0);
     expect(events.filter((name) => name !== RUN_EVENT_NAME)).toEqual([]);
   });
 
   it('name only metrics that src/telemetry/telemetryNames.ts defines', () => {
     const known: string[] = Object.values(METRIC_NAMES);
-    const used = [...code.matchAll(/"(DefenderAlerts\.[A-Za-z]+)"/g)].map((m) => m[1]!);
+    const used = strings.flatMap((text) =>
+      [...text.matchAll(/"(DefenderAlerts\.[A-Za-z]+)"/g)].map((m) => m[1]!),
+    );
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((name) => !known.includes(name))).toEqual([]);
   });
 
   it('name only run dimensions that src/telemetry/telemetryNames.ts defines, or host dimensions', () => {
     const known: string[] = [...RUN_DIMENSIONS, ...Object.keys(HOST_DIMENSIONS)];
-    const used = [...code.matchAll(/customDimensions\.(\w+)/g)].map((m) => m[1]!);
+    const used = strings.flatMap((text) => [...text.matchAll(/customDimensions\.(\w+)/g)].map((m) => m[1]!));
     expect(used.filter((name) => !known.includes(name))).toEqual([]);
   });
 });

@@ -1,14 +1,24 @@
 import {
-  allInfraFiles,
-  guidLiterals,
-  modulesMatching,
-  propertyValues,
-  readInfra,
-  roleAssignments,
-  roleDefinitionReferences,
-  variableValue,
-  type BicepFile,
+  callArguments,
+  compiledTemplate,
+  modulesOf,
+  moduleAt,
+  resourcesOf,
+  SNAPSHOT_CONTEXT,
+  type ArmResource,
+  type ArmTemplate,
+  type DeploymentSnapshot,
 } from '../../support/bicep';
+import {
+  APP_REGISTRATION,
+  EXISTING_EVENT_HUB_ID,
+  OTHER_SUBSCRIPTION_ID,
+  onlyResource,
+  resourcesOfType,
+  SCENARIO_NAMES,
+  snapshotOf,
+  type ScenarioName,
+} from './scenarios';
 
 /**
  * Azure built-in role definition IDs by role name. Verified by name and ID against Microsoft's list of built-in roles,
@@ -24,174 +34,265 @@ const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
 };
 
-const files = allInfraFiles();
+const roleName = (guid: string | undefined) =>
+  Object.keys(BUILT_IN_ROLES).find((name) => BUILT_IN_ROLES[name] === guid?.toLowerCase());
 
-interface AssignmentSummary {
-  file: string;
-  role: string | undefined;
-  /** Resource type of the `scope:` symbol, or `subscription` for an assignment without one in a subscription module. */
-  scope: string;
-  condition: string | undefined;
+const SUBSCRIPTION_SCHEMA = /\/subscriptionDeploymentTemplate\.json#$/;
+const template = compiledTemplate();
+
+/** A role assignment of the compiled template, with the module it is in. */
+interface CompiledAssignment {
+  readonly module: string;
+  readonly template: ArmTemplate;
+  readonly resource: ArmResource;
+  /** The variable its roleDefinitionId names, e.g. `storageBlobDataOwnerRoleId`. */
+  readonly roleVariable: string | undefined;
+  readonly role: string | undefined;
 }
 
-/** What each role assignment grants, on what, and when. */
-function summarize(file: BicepFile): AssignmentSummary[] {
-  return roleAssignments(file).map((assignment) => {
-    const guid = assignment.roleDefinitionVariable
-      ? /'([0-9a-f-]{36})'/i.exec(variableValue(file, assignment.roleDefinitionVariable) ?? '')?.[1]
-      : undefined;
-    const role = Object.keys(BUILT_IN_ROLES).find((name) => BUILT_IN_ROLES[name] === guid?.toLowerCase());
-    const scopeSymbol = propertyValues(assignment.body, 'scope')[0];
-    const scopeType = scopeSymbol
-      ? (file.declarations.find((d) => d.symbol === scopeSymbol)?.target ?? `unknown symbol ${scopeSymbol}`)
-      : file.targetScope;
-    const declaration = file.declarations.find((d) => d.symbol === assignment.symbol);
-    return { file: file.path, role, scope: scopeType, condition: declaration?.condition };
-  });
-}
+const assignments: CompiledAssignment[] = modulesOf(template).flatMap((module) =>
+  resourcesOf(module.template)
+    .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')
+    .map((resource) => {
+      const roleDefinitionId = String(resource.properties?.roleDefinitionId);
+      const roleArgument = callArguments(roleDefinitionId, 'subscriptionResourceId')?.[1];
+      const roleVariable = /^variables\('(\w+)'\)$/.exec(roleArgument ?? '')?.[1];
+      const guid = roleVariable ? module.template.variables?.[roleVariable] : undefined;
+      return {
+        module: module.path,
+        template: module.template,
+        resource,
+        roleVariable,
+        role: roleName(typeof guid === 'string' ? guid : undefined),
+      };
+    }),
+);
 
-describe('role assignments', () => {
-  it('name each role definition GUID by its built-in role name, and the name matches the GUID', () => {
-    const references = files.flatMap((file) =>
-      roleDefinitionReferences(file).map((r) => ({ where: `${file.path}:${r.line}`, ...r })),
-    );
-    expect(references.length).toBeGreaterThan(0);
-    const mismatched = references
-      .filter((r) => BUILT_IN_ROLES[r.roleName] !== r.guid)
-      .map(
-        (r) =>
-          `${r.where}: '${r.guid}' // ${r.roleName} (built-in: ${BUILT_IN_ROLES[r.roleName] ?? 'no such role'})`,
-      );
-    expect(mismatched).toEqual([]);
+/** `[expr]` without its brackets. */
+const unbracket = (expression: string | undefined) => expression?.replace(/^\[(.*)\]$/s, '$1');
+
+describe('role assignments in the compiled template', () => {
+  it('grant built-in roles only, each ID held in a variable named after its role', () => {
+    expect(assignments.length).toBeGreaterThan(0);
+    const problems = assignments
+      .map((a) => {
+        const expected = a.role ? `${camelCase(a.role.replace(/^Azure /, ''))}RoleId` : 'a built-in role';
+        return a.roleVariable === expected ? undefined : `${a.module}: ${a.roleVariable} is not ${expected}`;
+      })
+      .filter((problem) => problem !== undefined);
+    expect(problems).toEqual([]);
   });
 
-  it('use no GUID literal without a role name comment', () => {
-    const named = new Set(files.flatMap((file) => roleDefinitionReferences(file).map((r) => r.guid)));
-    const unnamed = files.flatMap((file) =>
-      guidLiterals(file)
-        .filter((guid) => !named.has(guid))
-        .map((guid) => `${file.path}: '${guid}'`),
+  it('hold no GUID but the built-in role IDs listed here', () => {
+    const guids = JSON.stringify(template).match(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
     );
-    expect(unnamed).toEqual([]);
+    const known = Object.values(BUILT_IN_ROLES);
+    expect([...new Set(guids)].filter((guid) => !known.includes(guid.toLowerCase()))).toEqual([]);
   });
 
   it('are named guid(scope id, principal, role) and granted to a service principal', () => {
-    const problems = files.flatMap((file) =>
-      roleAssignments(file).flatMap((assignment) => {
-        const where = `${file.path} ${assignment.symbol}`;
-        const args = assignment.guidArguments;
-        const scopeSymbol = propertyValues(assignment.body, 'scope')[0];
-        const expectedScopeId = scopeSymbol ? `${scopeSymbol}.id` : `${file.targetScope}().id`;
-        const found: string[] = [];
-        if (args?.length !== 3)
-          found.push(`${where}: name is not guid() of three parts: ${args?.join(', ')}`);
-        else {
-          if (args[0] !== expectedScopeId)
-            found.push(`${where}: guid() starts with ${args[0]}, not ${expectedScopeId}`);
-          if (args[1] !== 'principalId') found.push(`${where}: guid() part 2 is ${args[1]}, not principalId`);
-          if (args[2] !== assignment.roleDefinitionVariable)
-            found.push(
-              `${where}: guid() part 3 is ${args[2]}, not the role ${assignment.roleDefinitionVariable}`,
-            );
-        }
-        if (assignment.principalType !== 'ServicePrincipal')
-          found.push(`${where}: principalType is ${assignment.principalType}, not ServicePrincipal`);
-        return found;
-      }),
-    );
+    const problems = assignments.flatMap(({ module, template: nested, resource, roleVariable }) => {
+      const args = callArguments(resource.name, 'guid');
+      const scopeId = resource.scope
+        ? unbracket(resource.scope)
+        : SUBSCRIPTION_SCHEMA.test(nested.$schema)
+          ? 'subscription().id'
+          : 'resourceGroup().id';
+      const expected = [scopeId, "parameters('principalId')", `variables('${roleVariable}')`];
+      const found: string[] = [];
+      if (JSON.stringify(args) !== JSON.stringify(expected))
+        found.push(`${module}: name is ${resource.name}, not [guid(${expected.join(', ')})]`);
+      if (resource.properties?.principalId !== "[parameters('principalId')]")
+        found.push(`${module}: principalId is ${String(resource.properties?.principalId)}`);
+      if (resource.properties?.principalType !== 'ServicePrincipal')
+        found.push(`${module}: principalType is ${String(resource.properties?.principalType)}`);
+      return found;
+    });
     expect(problems).toEqual([]);
   });
 
   it('grant exactly the roles the collector needs, each on the narrowest scope', () => {
-    const summaries = files
-      .flatMap(summarize)
-      .sort((a, b) => `${a.file}${a.role}`.localeCompare(`${b.file}${b.role}`));
+    const summaries = assignments
+      .map(({ module, template: nested, resource, role }) => ({
+        module,
+        role,
+        scope: resource.scope
+          ? /^\[resourceId\('([^']+)'/.exec(resource.scope)?.[1]
+          : SUBSCRIPTION_SCHEMA.test(nested.$schema)
+            ? 'subscription'
+            : 'resource group',
+        condition: resource.condition,
+      }))
+      .sort((a, b) => `${a.module}${a.role}`.localeCompare(`${b.module}${b.role}`));
     expect(summaries).toEqual([
       {
-        file: 'app/eventhub-access.bicep',
+        module: 'eventHubAccess',
         role: 'Azure Event Hubs Data Sender',
         scope: 'Microsoft.EventHub/namespaces/eventhubs',
         condition: undefined,
       },
       {
-        file: 'app/keyvault.bicep',
+        module: 'keyVault',
         role: 'Key Vault Secrets User',
         scope: 'Microsoft.KeyVault/vaults',
         condition: undefined,
       },
       {
-        file: 'app/rbac-subscription.bicep',
-        role: 'Security Reader',
-        scope: 'subscription',
-        condition: undefined,
-      },
-      {
-        file: 'app/rbac.bicep',
+        module: 'rbac',
         role: 'Monitoring Metrics Publisher',
         scope: 'Microsoft.Insights/components',
         condition: undefined,
       },
       {
-        file: 'app/rbac.bicep',
+        module: 'rbac',
         role: 'Storage Blob Data Owner',
         scope: 'Microsoft.Storage/storageAccounts',
         condition: undefined,
       },
       {
-        file: 'app/rbac.bicep',
+        module: 'rbac',
         role: 'Storage Queue Data Contributor',
         scope: 'Microsoft.Storage/storageAccounts',
-        condition: 'enableQueue',
+        condition: "[parameters('enableQueue')]",
       },
+      { module: 'securityReader', role: 'Security Reader', scope: 'subscription', condition: undefined },
     ]);
   });
 });
 
 describe('main.bicep wires the role assignments', () => {
-  const main = readInfra('main.bicep');
-  const module = (path: string) => {
-    const [found] = modulesMatching(main, path);
-    if (!found) throw new Error(`main.bicep has no module '${path}'`);
-    return found;
+  /** The value main.bicep passes to a module parameter, as an expression. */
+  const moduleParameter = (path: string, name: string): unknown => {
+    const parameter = (moduleAt(template, path).deployment.properties?.parameters as Record<string, unknown>)[
+      name
+    ];
+    return typeof parameter === 'object' && parameter !== null
+      ? (parameter as { value: unknown }).value
+      : parameter;
   };
 
   it('assigns Security Reader at the collected subscription, unless told not to', () => {
-    const securityReader = module('app/rbac-subscription.bicep');
-    expect(propertyValues(securityReader.body, 'scope')).toEqual(['subscription(collectedSubscriptionId)']);
-    expect(securityReader.condition).toBe('assignSecurityReader');
-    expect(readInfra('app/rbac-subscription.bicep').targetScope).toBe('subscription');
+    const { deployment, template: nested } = moduleAt(template, 'securityReader');
+    expect([deployment.subscriptionId, deployment.resourceGroup, deployment.condition]).toEqual([
+      "[parameters('collectedSubscriptionId')]",
+      undefined,
+      "[parameters('assignSecurityReader')]",
+    ]);
+    expect(nested.$schema).toMatch(SUBSCRIPTION_SCHEMA);
   });
 
   it("gives Security Reader to the app registration's service principal when a client secret is used", () => {
-    expect(propertyValues(module('app/rbac-subscription.bicep').body, 'principalId')).toEqual([
-      'empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId',
-    ]);
+    expect(moduleParameter('securityReader', 'principalId')).toBe(
+      "[if(empty(variables('checkedClientPrincipalObjectId')), createObject('value', reference('identity').outputs.principalId.value), createObject('value', variables('checkedClientPrincipalObjectId')))]",
+    );
   });
 
-  it('scopes Event Hubs access to the hub, in the resource group of the hub', () => {
-    const access = module('app/eventhub-access.bicep');
-    expect(access.condition).toBe("checkedOutputTarget == 'eventhub'");
-    expect(propertyValues(access.body, 'scope')).toEqual([
-      'resourceGroup(eventHubSubscriptionId, eventHubResourceGroupName)',
+  it('scopes Event Hubs access to the hub, in the subscription and resource group of the hub', () => {
+    const { deployment } = moduleAt(template, 'eventHubAccess');
+    expect([deployment.condition, deployment.subscriptionId, deployment.resourceGroup]).toEqual([
+      "[equals(variables('checkedOutputTarget'), 'eventhub')]",
+      "[variables('eventHubSubscriptionId')]",
+      "[variables('eventHubResourceGroupName')]",
     ]);
   });
 
   it('creates the Key Vault and its role only with a client secret, and queue access only for the queue target', () => {
-    expect(module('app/keyvault.bicep').condition).toBe('useClientSecret');
-    expect(propertyValues(module('app/rbac.bicep').body, 'enableQueue')).toEqual([
-      "checkedOutputTarget == 'queue'",
-    ]);
+    expect(moduleAt(template, 'keyVault').deployment.condition).toBe("[variables('useClientSecret')]");
+    expect(moduleParameter('rbac', 'enableQueue')).toBe(
+      "[equals(variables('checkedOutputTarget'), 'queue')]",
+    );
   });
 
   it('grants every role to the one user-assigned identity, apart from the app registration case', () => {
-    const principals = main.declarations
-      .filter((d) => d.kind === 'module')
-      .flatMap((d) => propertyValues(d.body, 'principalId').map((value) => `${d.symbol}: ${value}`));
+    const principals = modulesOf(template)
+      .filter((m) => m.template.parameters?.principalId !== undefined)
+      .map((m) => `${m.path}: ${String(moduleParameter(m.path, 'principalId'))}`);
     expect(principals).toEqual([
-      'eventHubAccess: identity.outputs.principalId',
-      'keyVault: identity.outputs.principalId',
-      'rbac: identity.outputs.principalId',
-      'securityReader: empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId',
+      "eventHubAccess: [reference('identity').outputs.principalId.value]",
+      "keyVault: [reference('identity').outputs.principalId.value]",
+      "rbac: [reference('identity').outputs.principalId.value]",
+      "securityReader: [if(empty(variables('checkedClientPrincipalObjectId')), createObject('value', reference('identity').outputs.principalId.value), createObject('value', variables('checkedClientPrincipalObjectId')))]",
     ]);
   });
 });
+
+describe('the role assignments each deployment makes (Bicep deployment snapshots)', () => {
+  /** `<role> on <scope resource ID> to <principal>` for each predicted role assignment. */
+  function grants(snapshot: DeploymentSnapshot): string[] {
+    const identityId = onlyResource(snapshot, 'Microsoft.ManagedIdentity/userAssignedIdentities').id;
+    return resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments')
+      .map((assignment) => {
+        const role = roleName(String(assignment.properties?.roleDefinitionId).split('/').pop());
+        const principal = String(assignment.properties?.principalId);
+        const to = principal.startsWith(`[reference('${identityId}'`)
+          ? 'the managed identity'
+          : principal === APP_REGISTRATION.principalObjectId
+            ? 'the app registration'
+            : principal;
+        return `${role} on ${scopeOf(assignment.id)} to ${to}`;
+      })
+      .sort();
+  }
+
+  const ids = (snapshot: DeploymentSnapshot) => ({
+    storage: onlyResource(snapshot, 'Microsoft.Storage/storageAccounts').id,
+    appInsights: onlyResource(snapshot, 'Microsoft.Insights/components').id,
+    subscription: `/subscriptions/${SNAPSHOT_CONTEXT.subscriptionId}`,
+  });
+
+  const expectations: Record<ScenarioName, (snapshot: DeploymentSnapshot) => string[]> = {
+    blob: (s) => [
+      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      `Security Reader on ${ids(s).subscription} to the managed identity`,
+      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
+    ],
+    queue: (s) => [
+      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      `Security Reader on ${ids(s).subscription} to the managed identity`,
+      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
+      `Storage Queue Data Contributor on ${ids(s).storage} to the managed identity`,
+    ],
+    newEventHub: (s) => [
+      `Azure Event Hubs Data Sender on ${onlyResource(s, 'Microsoft.EventHub/namespaces/eventhubs').id} to the managed identity`,
+      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      `Security Reader on ${ids(s).subscription} to the managed identity`,
+      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
+    ],
+    existingEventHub: (s) => [
+      `Azure Event Hubs Data Sender on ${EXISTING_EVENT_HUB_ID} to the managed identity`,
+      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      `Security Reader on ${ids(s).subscription} to the managed identity`,
+      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
+    ],
+    // The snapshot cannot resolve a module parameter chosen between a module output and a value (unknown()); the
+    // compiled expression above shows it is the app registration's service principal.
+    appRegistration: (s) => [
+      `Key Vault Secrets User on ${onlyResource(s, 'Microsoft.KeyVault/vaults').id} to the managed identity`,
+      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      `Security Reader on /subscriptions/${OTHER_SUBSCRIPTION_ID} to [unknown()]`,
+      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
+    ],
+  };
+
+  it.each(SCENARIO_NAMES)('%s: each role on its resource, to the identity that needs it', (scenario) => {
+    const snapshot = snapshotOf(scenario);
+    expect(grants(snapshot)).toEqual(expectations[scenario](snapshot));
+  });
+});
+
+/** The scope of a role assignment from its resource ID expression (extensionResourceId or subscriptionResourceId). */
+function scopeOf(id: string): string {
+  const extension = callArguments(id, 'extensionResourceId');
+  if (extension) return extension[0]!.replace(/^'(.*)'$/, '$1');
+  const subscription = callArguments(id, 'subscriptionResourceId');
+  if (subscription) return `/subscriptions/${subscription[0]!.replace(/^'(.*)'$/, '$1')}`;
+  return id;
+}
+
+function camelCase(words: string): string {
+  return words
+    .split(' ')
+    .map((word, index) => (index === 0 ? word.toLowerCase() : word[0]!.toUpperCase() + word.slice(1)))
+    .join('');
+}

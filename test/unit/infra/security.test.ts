@@ -1,150 +1,152 @@
 import {
-  allInfraFiles,
-  propertyValues,
-  readInfra,
-  resourcesOfType,
-  type BicepDeclaration,
-  type BicepFile,
+  armStringLiteral,
+  callArguments,
+  compiledTemplate,
+  modulesOf,
+  stringsIn,
+  type ArmParameter,
+  type ArmTemplate,
 } from '../../support/bicep';
+import { onlyResource, resourcesOfType, snapshotOf } from './scenarios';
 
-const files = allInfraFiles();
+const main = compiledTemplate();
 
-/** The only resource of `type` in `file`, or a failure naming what is missing. */
-function onlyResource(file: BicepFile, type: string): BicepDeclaration {
-  const found = resourcesOfType(file, type);
-  if (found.length !== 1)
-    throw new Error(`${file.path}: expected one ${type} resource, found ${found.length}`);
-  return found[0]!;
-}
+/** main.bicep and every module it uses, named as in the test messages. */
+const templates: { readonly name: string; readonly template: ArmTemplate }[] = [
+  { name: 'main', template: main },
+  ...modulesOf(main).map((m) => ({ name: m.path, template: m.template })),
+];
 
-/** `key: expected` pairs that the body does not contain exactly. */
-function unmet(body: string, expected: Readonly<Record<string, string>>): string[] {
+/** `key: value` pairs that an object does not hold exactly. */
+function unmet(properties: Record<string, unknown> | undefined, expected: Readonly<Record<string, unknown>>) {
   return Object.entries(expected)
-    .filter(([key, value]) => !propertyValues(body, key).includes(value))
-    .map(([key, value]) => `${key}: ${value} (found: ${propertyValues(body, key).join(' | ') || 'nothing'})`);
+    .filter(([key, value]) => properties?.[key] !== value)
+    .map(([key, value]) => `${key}: ${String(value)} (found: ${String(properties?.[key])})`);
 }
 
 describe('resources refuse keys and weak transport', () => {
   it('the storage account allows no shared key, no public blob, no plain HTTP and nothing below TLS 1.2', () => {
-    const storage = onlyResource(readInfra('app/storage.bicep'), 'Microsoft.Storage/storageAccounts');
+    const storage = onlyResource(snapshotOf('blob'), 'Microsoft.Storage/storageAccounts');
     expect(
-      unmet(storage.body, {
-        allowSharedKeyAccess: 'false',
-        allowBlobPublicAccess: 'false',
-        supportsHttpsTrafficOnly: 'true',
-        minimumTlsVersion: "'TLS1_2'",
+      unmet(storage.properties, {
+        allowSharedKeyAccess: false,
+        allowBlobPublicAccess: false,
+        supportsHttpsTrafficOnly: true,
+        minimumTlsVersion: 'TLS1_2',
       }),
     ).toEqual([]);
   });
 
   it('blob containers are private', () => {
-    const containers = onlyResource(
-      readInfra('app/storage.bicep'),
+    const containers = resourcesOfType(
+      snapshotOf('blob'),
       'Microsoft.Storage/storageAccounts/blobServices/containers',
     );
-    expect(unmet(containers.body, { publicAccess: "'None'" })).toEqual([]);
+    expect(containers).toHaveLength(3);
+    expect(containers.flatMap((c) => unmet(c.properties, { publicAccess: 'None' }))).toEqual([]);
   });
 
   it('Application Insights refuses instrumentation-key ingestion', () => {
-    const component = onlyResource(readInfra('app/monitoring.bicep'), 'Microsoft.Insights/components');
-    expect(unmet(component.body, { DisableLocalAuth: 'true' })).toEqual([]);
+    const component = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/components');
+    expect(unmet(component.properties, { DisableLocalAuth: true })).toEqual([]);
   });
 
   it('a new Event Hubs namespace refuses SAS keys', () => {
-    const namespace = onlyResource(readInfra('app/eventhub.bicep'), 'Microsoft.EventHub/namespaces');
-    expect(unmet(namespace.body, { disableLocalAuth: 'true', minimumTlsVersion: "'1.2'" })).toEqual([]);
+    const namespace = onlyResource(snapshotOf('newEventHub'), 'Microsoft.EventHub/namespaces');
+    expect(unmet(namespace.properties, { disableLocalAuth: true, minimumTlsVersion: '1.2' })).toEqual([]);
   });
 
   it('the Key Vault authorizes with RBAC and keeps deleted secrets under purge protection', () => {
-    const vault = onlyResource(readInfra('app/keyvault.bicep'), 'Microsoft.KeyVault/vaults');
+    const vault = onlyResource(snapshotOf('appRegistration'), 'Microsoft.KeyVault/vaults');
     expect(
-      unmet(vault.body, {
-        enableRbacAuthorization: 'true',
-        enableSoftDelete: 'true',
-        enablePurgeProtection: 'true',
+      unmet(vault.properties, {
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
       }),
     ).toEqual([]);
   });
 
   it('the Function App is HTTPS only and resolves Key Vault references with its user-assigned identity', () => {
-    const site = onlyResource(readInfra('app/functionApp.bicep'), 'Microsoft.Web/sites');
-    expect(
-      unmet(site.body, {
-        httpsOnly: 'true',
-        keyVaultReferenceIdentity: 'identityResourceId',
-        type: "'UserAssigned'",
-        minTlsVersion: "'1.2'",
-      }),
-    ).toEqual([]);
+    const snapshot = snapshotOf('blob');
+    const site = onlyResource(snapshot, 'Microsoft.Web/sites');
+    const identityId = onlyResource(snapshot, 'Microsoft.ManagedIdentity/userAssignedIdentities').id;
+    expect(unmet(site.properties, { httpsOnly: true, keyVaultReferenceIdentity: identityId })).toEqual([]);
+    expect(unmet(site.identity, { type: 'UserAssigned' })).toEqual([]);
+    expect(unmet(site.properties?.siteConfig as Record<string, unknown>, { minTlsVersion: '1.2' })).toEqual(
+      [],
+    );
   });
 
   it('no template writes a key, a connection string or a SAS', () => {
-    const leaks = files.flatMap((file) =>
-      [
-        /listKeys\(/,
-        /listConnectionStrings\(/,
-        /listAccountSas\(/,
-        /listServiceSas\(/,
-        /AccountKey=/,
-        /SharedAccessKey/,
-      ]
-        .filter((pattern) => pattern.test(file.code))
-        .map((pattern) => `${file.path}: ${pattern.source}`),
-    );
-    expect(leaks).toEqual([]);
+    const text = stringsIn(main).join('\n');
+    const leaks = [
+      /listKeys\(/,
+      /listConnectionStrings\(/,
+      /listAccountSas\(/,
+      /listServiceSas\(/,
+      /AccountKey=/,
+      /SharedAccessKey/,
+    ].filter((pattern) => pattern.test(text));
+    expect(leaks.map((pattern) => pattern.source)).toEqual([]);
   });
 });
 
 describe('parameters', () => {
-  const params = files.flatMap((file) => file.params.map((param) => ({ file: file.path, ...param })));
+  const params = templates.flatMap(({ name, template }) =>
+    Object.entries(template.parameters ?? {}).map(([param, declaration]: [string, ArmParameter]) => ({
+      where: `${name} ${param}`,
+      description: declaration.metadata?.description,
+      optional: declaration.defaultValue !== undefined || declaration.nullable === true,
+      secure: declaration.type.toLowerCase().startsWith('secure'),
+      hasDefault: declaration.defaultValue !== undefined,
+    })),
+  );
 
   it('every parameter has a description starting with Required. or Optional.', () => {
     const bad = params
       .filter((p) => !/^(Required|Optional)\. \S/.test(p.description ?? ''))
-      .map((p) => `${p.file} ${p.name}: ${p.description ?? 'no @description'}`);
+      .map((p) => `${p.where}: ${p.description ?? 'no @description'}`);
     expect(bad).toEqual([]);
   });
 
   it('a parameter marked Optional. has a default or is nullable, one marked Required. has neither', () => {
     const bad = params
-      .filter((p) => {
-        const optional = p.defaultValue !== undefined || p.type.endsWith('?');
-        return p.description?.startsWith('Optional.') !== optional;
-      })
-      .map(
-        (p) => `${p.file} ${p.name}: "${p.description}" with default ${p.defaultValue ?? 'none'} (${p.type})`,
-      );
+      .filter((p) => p.description?.startsWith('Optional.') !== p.optional)
+      .map((p) => `${p.where}: "${p.description}" (${p.optional ? 'optional' : 'required'})`);
     expect(bad).toEqual([]);
   });
 
   it('no @secure() parameter has a default value', () => {
     const secure = params.filter((p) => p.secure);
-    expect(secure.map((p) => `${p.file} ${p.name}`)).toEqual([
-      'app/keyvault.bicep clientSecret',
-      'main.bicep clientSecret',
-    ]);
-    expect(secure.filter((p) => p.defaultValue !== undefined).map((p) => `${p.file} ${p.name}`)).toEqual([]);
+    expect(secure.map((p) => p.where)).toEqual(['main clientSecret', 'keyVault clientSecret']);
+    expect(secure.filter((p) => p.hasDefault).map((p) => p.where)).toEqual([]);
   });
 
   it('a secret passes from main.bicep to modules only into @secure() parameters', () => {
-    const secureInputs = new Map(
-      files.map((file) => [file.path, new Set(file.params.filter((p) => p.secure).map((p) => p.name))]),
+    const secureParameters = new Set(params.filter((p) => p.secure).map((p) => p.where));
+    const unsafe = modulesOf(main).flatMap(({ path, deployment }) =>
+      Object.entries((deployment.properties?.parameters ?? {}) as Record<string, unknown>)
+        .filter(([, value]) => JSON.stringify(value).includes("parameters('clientSecret')"))
+        .map(([name]) => `${path} ${name}`)
+        .filter((where) => !secureParameters.has(where)),
     );
-    const main = readInfra('main.bicep');
-    const unsafe = main.declarations
-      .filter((d) => d.kind === 'module' && /\bclientSecret\b/.test(d.body))
-      .flatMap((module) =>
-        [...module.body.matchAll(/^\s*(\w+):.*\bclientSecret\b/gm)]
-          .map((m) => m[1]!)
-          .filter((name) => !secureInputs.get(module.target)?.has(name))
-          .map((name) => `${module.symbol}.${name}`),
-      );
     expect(unsafe).toEqual([]);
   });
 
   it('main.bicep stops invalid combinations with fail() and a message that says how to fix them', () => {
-    const main = readInfra('main.bicep');
-    const messages = [...main.code.matchAll(/fail\('((?:[^'\\]|\\.)*)'\)/g)].map((m) => m[1]!);
+    const messages = stringsIn(main.variables).flatMap((expression) => {
+      const failures: string[] = [];
+      for (let rest = expression; ;) {
+        const args = callArguments(rest, 'fail');
+        if (!args) return failures;
+        const message = args[0]!;
+        // fail('text') or fail(format('text with {0}', ...)).
+        const literal = armStringLiteral(callArguments(message, 'format')?.[0] ?? message);
+        if (literal !== undefined) failures.push(literal);
+        rest = rest.slice(rest.indexOf('fail(') + 'fail('.length);
+      }
+    });
     const expectations = [
       /^existingEventHubResourceId is set but outputTarget is .* Set outputTarget to/,
       /^clientSecret is set but clientId is empty\. Set clientId/,

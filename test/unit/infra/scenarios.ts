@@ -1,0 +1,69 @@
+/**
+ * Parameter sets the template tests deploy main.bicep with (as Bicep deployment snapshots), one per way of using
+ * the collector, and small readers over what a snapshot predicts.
+ */
+import {
+  deploymentSnapshot,
+  SNAPSHOT_CONTEXT,
+  type DeploymentSnapshot,
+  type PredictedResource,
+} from '../../support/bicep';
+
+/** Another subscription, holding an existing Event Hub and action group, or the alerts collected. */
+export const OTHER_SUBSCRIPTION_ID = '00000000-0000-0000-0000-0000000000b2';
+export const EXISTING_EVENT_HUB_ID = `/subscriptions/${OTHER_SUBSCRIPTION_ID}/resourceGroups/rg-siem/providers/Microsoft.EventHub/namespaces/evhns-siem/eventhubs/defender`;
+export const EXISTING_ACTION_GROUP_ID = `/subscriptions/${OTHER_SUBSCRIPTION_ID}/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/ag-secops`;
+export const APP_REGISTRATION = {
+  clientId: '00000000-0000-0000-0000-0000000000c1',
+  principalObjectId: '00000000-0000-0000-0000-0000000000c2',
+} as const;
+
+const REQUIRED = { environmentName: 'collector-test', location: SNAPSHOT_CONTEXT.location } as const;
+
+export const SCENARIOS = {
+  /** Every default: blob output, managed identity, no notification. */
+  blob: { ...REQUIRED },
+  queue: { ...REQUIRED, outputTarget: 'queue' },
+  newEventHub: { ...REQUIRED, outputTarget: 'eventhub' },
+  existingEventHub: {
+    ...REQUIRED,
+    outputTarget: 'eventhub',
+    existingEventHubResourceId: EXISTING_EVENT_HUB_ID,
+    alertActionGroupResourceId: EXISTING_ACTION_GROUP_ID,
+  },
+  /** An app registration with a client secret reads the alerts of another subscription; alerts go by e-mail. */
+  appRegistration: {
+    ...REQUIRED,
+    clientId: APP_REGISTRATION.clientId,
+    clientSecret: 'not-a-real-secret',
+    clientPrincipalObjectId: APP_REGISTRATION.principalObjectId,
+    collectedSubscriptionId: OTHER_SUBSCRIPTION_ID,
+    alertEmail: 'secops@example.com',
+    noSuccessfulRunWindowInHours: 30,
+    oldestUndeliveredAlertThresholdInDays: 60,
+  },
+} as const;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+/** The snapshot of a scenario (compiled once per infra/ change, then read from the cache). */
+export function snapshotOf(scenario: ScenarioName): DeploymentSnapshot {
+  return deploymentSnapshot(SCENARIOS[scenario]);
+}
+
+/** The predicted resources of a type. */
+export function resourcesOfType(snapshot: DeploymentSnapshot, type: string): PredictedResource[] {
+  return snapshot.predictedResources.filter((r) => r.type.toLowerCase() === type.toLowerCase());
+}
+
+/** The one predicted resource of a type, or a failure that says how many there are. */
+export function onlyResource(snapshot: DeploymentSnapshot, type: string): PredictedResource {
+  const found = resourcesOfType(snapshot, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** Resource ID of the resource group every scenario creates. */
+export const RESOURCE_GROUP_ID = `/subscriptions/${SNAPSHOT_CONTEXT.subscriptionId}/resourceGroups/rg-${REQUIRED.environmentName}`;
