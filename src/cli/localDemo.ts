@@ -50,7 +50,7 @@ export async function runLocalDemo(argv: string[], logger: Logger): Promise<numb
   const azurite = await startAzurite({ location: join(home, 'azurite') });
   try {
     await emulator.start();
-    const child = spawn(process.execPath, [join(__dirname, 'collect.js'), ...argv], {
+    const child = spawn(process.execPath, [join(__dirname, 'main.js'), 'collect', ...argv], {
       stdio: 'inherit',
       env: {
         ...process.env,

@@ -4,6 +4,7 @@ import type { SelectedAlert } from '../delivery/commitRun';
 import { alertKey, contentFingerprint, wireDigest } from '../dedupe/fingerprint';
 import { formatRecord, type RecordContext } from '../output/formatRecord';
 import type { Logger } from '../telemetry/logger';
+import { alertTime } from './alertTime';
 
 export interface DiffCounts {
   fetched: number;
@@ -164,12 +165,4 @@ function describeUnusableAlert(alert: unknown): string | undefined {
   const id = (alert as { id?: unknown }).id;
   if (typeof id !== 'string' || id.trim() === '') return "it has no 'id'";
   return undefined;
-}
-
-/** When Defender generated the alert: what its 90-day retention counts from. */
-function alertTime(alert: AlertLike): Date | undefined {
-  const value = alert.properties?.timeGeneratedUtc ?? alert.properties?.startTimeUtc;
-  if (typeof value !== 'string') return undefined;
-  const time = new Date(value);
-  return Number.isNaN(time.getTime()) ? undefined : time;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadSettings } from '../../src/config/settings';
 import { runCollection } from '../../src/pipeline/runCollection';
 import { RecordingLogger } from '../../src/telemetry/logger';
-import { main } from '../../src/cli/collect';
+import { main } from '../../src/cli/main';
 import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../support/emulator/alertFactory';
 import type { DefenderApiEmulator } from '../support/emulator/defenderApiEmulator';
 import {
@@ -197,6 +197,39 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     expect(errors).toMatch(/ERROR Collection failed: Listing Defender for Cloud alerts .* HTTP 403/);
     expect(records).toBe('');
   });
+
+  it.each([
+    [
+      ['--settings', 'missing.json'],
+      "The settings file 'missing.json' does not exist. Give the path of a local.settings.json.",
+    ],
+    [['replay', '--settings', 'missing.json', 'poison'], "The settings file 'missing.json' does not exist."],
+    [['collect', 'extra'], "Unexpected argument 'extra'."],
+    [['replay'], 'Say what to replay.'],
+    [['frobnicate'], "Unknown command 'frobnicate'."],
+    [['collect', '--frobnicate'], "Unknown option '--frobnicate'."],
+  ])(
+    '%j is a usage error: exit 2, the reason and the usage on stderr, nothing on stdout',
+    async (argv, reason) => {
+      const stderr = captureStream(process.stderr);
+      const stdout = captureStream(process.stdout);
+      const code = await main(argv);
+      const [errors, records] = [stderr.stop(), stdout.stop()];
+      expect({ code, records }).toEqual({ code: 2, records: '' });
+      expect(errors).toContain(reason);
+      expect(errors).toContain('Usage:');
+    },
+  );
+
+  it.each([[['--help']], [['collect', '--help']], [['replay', '--help']], [['reset-index', '--help']]])(
+    '%j prints the usage on stdout and exits 0',
+    async (argv) => {
+      const stdout = captureStream(process.stdout);
+      const code = await main(argv);
+      expect(code).toBe(0);
+      expect(stdout.stop()).toMatch(/^Usage: /);
+    },
+  );
 
   it('a corrupt index fails loudly and is not overwritten', async () => {
     emulator.setAlerts(generateAlerts({ count: 5, seed: 9, subscriptionId: SUBSCRIPTION_ID }));

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { SettingsSource } from '../config/settingReaders';
+import { describeError } from '../telemetry/describeError';
+import type { Logger } from '../telemetry/logger';
+import { StreamLogger } from '../telemetry/streamLogger';
+import { loadSettingsSource } from './loadSettingsSource';
+
+/** The command line's exit codes (README, "Command line"). */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Wrong arguments: the command prints its usage and exits with {@link EXIT.usage}. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>
+>;
+
+/** Refuses positional arguments a command does not take. */
+export function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'.`);
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  settings: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/**
+ * Runs one command: parses its arguments (usage errors exit 2 with the usage on stderr), prints `--help`
+ * on stdout, and logs every line and error on stderr, so that stdout carries records only.
+ */
+export async function runCommand<O extends Options>(
+  command: { argv: string[]; usage: string; options: O; failure: string },
+  body: (args: Values<O>, logger: Logger) => Promise<number>,
+): Promise<number> {
+  const { argv, usage, options } = command;
+  let args: Values<O>;
+  try {
+    args = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    process.stderr.write(`${describeError(error)}\n\n${usage}\n`);
+    return EXIT.usage;
+  }
+  if ((args.values as { help?: boolean }).help === true) {
+    process.stdout.write(`${usage}\n`);
+    return EXIT.ok;
+  }
+  const verbose = (args.values as { verbose?: boolean }).verbose === true;
+  const logger = new StreamLogger(process.stderr, verbose ? 'debug' : 'info');
+  try {
+    return await body(args, logger);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${usage}\n`);
+      return EXIT.usage;
+    }
+    logger.error(`${command.failure}: ${describeError(error)}`);
+    return EXIT.failure;
+  }
+}
+
+/**
+ * The settings the function would see: the environment over the `Values` of the settings file. A file
+ * named with `--settings` must exist; the default `./local.settings.json` is read when present.
+ */
+export function readSettingsSource(settingsPath: string | undefined): SettingsSource {
+  if (settingsPath !== undefined && !existsSync(resolve(settingsPath)))
+    throw new UsageError(
+      `The settings file '${settingsPath}' does not exist. Give the path of a local.settings.json.`,
+    );
+  return loadSettingsSource(resolve(settingsPath ?? 'local.settings.json'), process.env);
+}
