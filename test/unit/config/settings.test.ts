@@ -314,11 +314,7 @@ describe('loadSettings rejects bad values with a message naming the setting', ()
       { work_queue: 'work_items' },
       badName('work_queue', 'work_items', CONTAINER_RULE),
     ],
-    [
-      'a 2-character forward_queue',
-      { forward_queue: 'fw' },
-      badName('forward_queue', 'fw', CONTAINER_RULE),
-    ],
+    ['a 2-character forward_queue', { forward_queue: 'fw' }, badName('forward_queue', 'fw', CONTAINER_RULE)],
     [
       'an index_container with upper case and "_"',
       { index_container: 'Defender_Index' },
