@@ -1,65 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import {
-  output,
-  type InvocationContext,
-  type StorageQueueFunctionOptions,
-  type Timer,
-  type TimerFunctionOptions,
-} from '@azure/functions';
-import { BlobServiceClient } from '@azure/storage-blob';
-import type { QueueClient } from '@azure/storage-queue';
-import { OTHER_AZURITE_ACCOUNT, startAzurite, type RunningAzurite } from '../../support/azurite';
-import { azuriteConnectionString, blobService, queueService } from '../../support/collectorHarness';
-import {
-  FunctionsHostSimulator,
-  type FunctionsHostSimulatorOptions,
-} from '../../support/functionsHost/functionsHostSimulator';
-
-const NOW = new Date('2026-11-23T10:05:07.089Z');
-
-/** GUIDs 00000000-0000-4000-8000-000000000001, …002, … so resolved paths are exact. */
-function sequentialGuids(): () => string {
-  let next = 0;
-  return () => `00000000-0000-4000-8000-${String(++next).padStart(12, '0')}`;
-}
-
-function names() {
-  const suffix = randomUUID().slice(0, 8);
-  return {
-    queue: `in-${suffix}`,
-    container: `out-${suffix}`,
-    outQueue: `out-${suffix}`,
-    events: `events-${suffix}`,
-  };
-}
-
-function simulator(overrides: Partial<FunctionsHostSimulatorOptions> = {}): FunctionsHostSimulator {
-  return new FunctionsHostSimulator({
-    appSettings: { AzureWebJobsStorage: azuriteConnectionString() },
-    now: () => NOW,
-    newGuid: sequentialGuids(),
-    ...overrides,
-  });
-}
-
-async function enqueue(queueName: string, text: string): Promise<QueueClient> {
-  const queue = queueService().getQueueClient(queueName);
-  await queue.createIfNotExists();
-  await queue.sendMessage(Buffer.from(text, 'utf8').toString('base64'));
-  return queue;
-}
-
-/** Every message of a queue, decoded from base64, without changing the queue's visible state. */
-async function peekTexts(queueName: string): Promise<string[]> {
-  const peeked = await queueService().getQueueClient(queueName).peekMessages({ numberOfMessages: 32 });
-  return peeked.peekedMessageItems.map((m) => Buffer.from(m.messageText, 'base64').toString('utf8'));
-}
-
-async function blobText(container: string, blobName: string): Promise<string> {
-  return (
-    await blobService().getContainerClient(container).getBlobClient(blobName).downloadToBuffer()
-  ).toString();
-}
+import { output, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
+import { blobService, queueService } from '../../support/collectorHarness';
+import { blobText, enqueue, names, peekTexts, simulator } from '../../support/functionsHost/simulatorTestKit';
 
 describe('FunctionsHostSimulator: queue trigger', () => {
   it('a message is processed once and deleted; the handler gets the parsed message and trigger metadata', async () => {
@@ -284,189 +225,52 @@ describe('FunctionsHostSimulator: queue trigger', () => {
       calls,
     ]).toEqual([false, 'crashed', 'leftInvisible', 0]);
   });
-});
 
-describe('FunctionsHostSimulator: Event Grid simulation', () => {
-  it('a blob created by an output enqueues BlobCreated events (PutBlob, then PutBlockList) with the blob subject', async () => {
-    const { queue, container, events } = names();
-    await enqueue(queue, JSON.stringify({ name: 'alerts-1' }));
-    const blobOut = output.storageBlob({ path: `${container}/{name}.json`, connection: '' });
-    const host = simulator({ eventGrid: { containerName: container, queueName: events } });
-
-    const record = await host.processNextQueueMessage('copy', {
+  it('a host that crashed five times on a message moves it to poison on the sixth delivery without invoking', async () => {
+    const { queue } = names();
+    await enqueue(queue, 'crashy');
+    const host = simulator();
+    let calls = 0;
+    const options: StorageQueueFunctionOptions = {
       queueName: queue,
       connection: '',
-      extraOutputs: [blobOut],
-      handler: (_input, context) => context.extraOutputs.set(blobOut, 'twelve bytes'),
-    });
-    const delivered = (await peekTexts(events)).map((text) => JSON.parse(text) as Record<string, unknown>);
-
-    const subject = `/blobServices/default/containers/${container}/blobs/alerts-1.json`;
-    const url = blobService().getContainerClient(container).getBlobClient('alerts-1.json').url;
-    expect(delivered).toEqual(record?.invocation?.eventGridEvents);
-    expect(
-      delivered.map((e) => [
-        e.subject,
-        (e.data as { api: string }).api,
-        (e.data as { contentLength: number }).contentLength,
-      ]),
-    ).toEqual([
-      [subject, 'PutBlob', 0],
-      [subject, 'PutBlockList', 12],
-    ]);
-    expect(delivered[1]).toEqual({
-      topic:
-        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/functions-host-simulator/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
-      subject,
-      eventType: 'Microsoft.Storage.BlobCreated',
-      eventTime: '2026-11-23T10:05:07.0890000Z',
-      id: '00000000-0000-4000-8000-000000000003',
-      data: {
-        api: 'PutBlockList',
-        clientRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        eTag: expect.stringMatching(/^"0x[0-9A-F]+"$/),
-        contentType: 'application/octet-stream',
-        contentLength: 12,
-        blobType: 'BlockBlob',
-        url,
-        sequencer: '00000000000000000000000000000002',
-        storageDiagnostics: { batchId: '00000000-0000-4000-8000-000000000004' },
-      },
-      dataVersion: '',
-      metadataVersion: '1',
-    });
-  });
-
-  it('publishBlobCreated reports a blob other code uploaded; a blob in another container is filtered out', async () => {
-    const { container, events } = names();
-    const containerClient = blobService().getContainerClient(container);
-    await containerClient.createIfNotExists();
-    await containerClient
-      .getBlockBlobClient('incoming/a.txt')
-      .upload('abc', 3, { blobHTTPHeaders: { blobContentType: 'text/plain' } });
-    const other = blobService().getContainerClient(`${container}-other`);
-    await other.createIfNotExists();
-    await other.getBlockBlobClient('b.txt').upload('b', 1);
-    const host = simulator({ eventGrid: { containerName: container, queueName: events } });
-
-    const published = await host.publishBlobCreated(containerClient, 'incoming/a.txt');
-    const filtered = await host.publishBlobCreated(other, 'b.txt');
-
-    expect([
-      published?.subject,
-      published?.data.api,
-      published?.data.contentType,
-      published?.data.contentLength,
-    ]).toEqual([
-      `/blobServices/default/containers/${container}/blobs/incoming/a.txt`,
-      'PutBlob',
-      'text/plain',
-      3,
-    ]);
-    expect(filtered).toBeUndefined();
-    expect(
-      (await peekTexts(events)).map((text) => (JSON.parse(text) as { subject: string }).subject),
-    ).toEqual([`/blobServices/default/containers/${container}/blobs/incoming/a.txt`]);
-  });
-});
-
-describe('FunctionsHostSimulator: timer trigger', () => {
-  it("a timer function's outputs are written the same way, its return value through the return binding", async () => {
-    const { container } = names();
-    const blobOut = output.storageBlob({
-      path: `${container}/ticks/{DateTime:yyyyMMddHHmm}.txt`,
-      connection: '',
-    });
-    const timers: Timer[] = [];
-    const options: TimerFunctionOptions = {
-      schedule: '0 */5 * * * *',
-      return: blobOut,
-      handler: (timer, context) => {
-        timers.push(timer);
-        context.log('tick');
-        return 'tick';
-      },
+      handler: () => void (calls += 1),
     };
 
-    const record = await simulator().invokeTimer('tick', options, { isPastDue: true });
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const crashed = await host.processNextQueueMessage('crashes', options, { crash: 'beforeHandler' });
+      await host.expireVisibility(crashed!);
+    }
+    const sixth = await host.processNextQueueMessage('crashes', options);
 
-    expect([record.outcome, record.outputs.map((o) => o.target), record.logs]).toEqual([
-      'succeeded',
-      [`${container}/ticks/202611231005.txt`],
-      [{ level: 'information', message: 'tick' }],
+    expect([sixth?.message.dequeueCount, sixth?.invocation, sixth?.completion, calls]).toEqual([
+      6,
+      undefined,
+      'movedToPoison',
+      0,
     ]);
-    expect([timers[0]?.isPastDue, timers[0]?.schedule]).toEqual([true, { adjustForDST: true }]);
-    expect(await blobText(container, 'ticks/202611231005.txt')).toBe('tick');
+    expect(await peekTexts(`${queue}-poison`)).toEqual(['crashy']);
   });
 
-  it('a failed timer invocation is reported and writes nothing', async () => {
-    const { container } = names();
-    const blobOut = output.storageBlob({ path: `${container}/never.txt`, connection: '' });
-
-    const record = await simulator().invokeTimer(
-      'failing',
-      {
-        schedule: '0 */5 * * * *',
-        extraOutputs: [blobOut],
-        handler: (_timer, context) => {
-          context.extraOutputs.set(blobOut, 'never');
-          throw new Error('ARM unavailable');
-        },
-      },
-      { isPastDue: false },
-    );
-
-    expect([record.outcome, record.error?.message, record.outputs]).toEqual([
-      'failed',
-      'ARM unavailable',
-      [],
-    ]);
-    expect(await blobService().getContainerClient(container).exists()).toBe(false);
-  });
-});
-
-describe('FunctionsHostSimulator: connections', () => {
-  let other: RunningAzurite;
-  beforeAll(async () => {
-    other = await startAzurite({ account: OTHER_AZURITE_ACCOUNT });
-  });
-  afterAll(async () => {
-    await other.stop();
-  });
-
-  it('an output names another storage account through its connection setting', async () => {
-    const { container } = names();
-    const blobOut = output.storageBlob({ path: `${container}/report.txt`, connection: 'ArchiveStorage' });
-    const host = simulator({
-      appSettings: { AzureWebJobsStorage: azuriteConnectionString(), ArchiveStorage: other.connectionString },
-    });
-
-    const record = await host.invokeTimer(
-      'archive',
-      { schedule: '0 0 * * * *', return: blobOut, handler: () => 'archived' },
-      { isPastDue: false },
-    );
-
-    const archived = await BlobServiceClient.fromConnectionString(other.connectionString)
-      .getContainerClient(container)
-      .getBlobClient('report.txt')
-      .downloadToBuffer();
-    expect([record.outcome, archived.toString()]).toEqual(['succeeded', 'archived']);
-    expect(await blobService().getContainerClient(container).exists()).toBe(false);
-  });
-
-  it('an unknown connection stops indexing with the host message', async () => {
+  it('a message that is not base64 is moved to poison as it is, without an invocation', async () => {
     const { queue } = names();
-    await expect(
-      simulator().processNextQueueMessage('orphan', {
-        queueName: queue,
-        connection: 'MissingStorage',
-        handler: () => undefined,
-      }),
-    ).rejects.toHaveProperty(
-      'message',
-      "Error indexing method 'Functions.orphan': Storage account connection string 'AzureWebJobsMissingStorage' does not exist. Make sure that it is a defined App Setting.",
-    );
+    const raw = queueService().getQueueClient(queue);
+    await raw.createIfNotExists();
+    await raw.sendMessage('not base64!');
+
+    const record = await simulator().processNextQueueMessage('strict', {
+      queueName: queue,
+      connection: '',
+      handler: () => undefined,
+    });
+    const poisoned = await queueService().getQueueClient(`${queue}-poison`).peekMessages();
+
+    expect([record?.message.messageText, record?.invocation, record?.completion]).toEqual([
+      undefined,
+      undefined,
+      'movedToPoison',
+    ]);
+    expect(poisoned.peekedMessageItems.map((m) => m.messageText)).toEqual(['not base64!']);
+    expect(await peekTexts(queue)).toEqual([]);
   });
 });
