@@ -8,7 +8,8 @@ export type ForwardRequest = { kind: 'batch'; batchRef: string } | { kind: 'igno
 
 /**
  * Reads an Event Grid event (EventGrid schema, one per queue message, as Event Grid's storage queue handler
- * delivers it) of the outbox's system topic.
+ * delivers it) of the outbox's system topic. Each batch raises two BlobCreated events (see `Outbox`): the
+ * empty blob's, ignored here, and the committed batch's.
  *
  * @throws Error when the message is not an Event Grid event at all: it goes to the poison queue, where it
  * is alerted on, rather than being dropped unseen.
@@ -20,7 +21,11 @@ export function readForwardRequest(message: unknown, outboxContainer: string): F
         "outbox's Event Grid subscription and 'npm run alerts -- replay' write to this queue.",
     );
   }
-  const { eventType, subject } = message as { eventType?: unknown; subject?: unknown };
+  const { eventType, subject, data } = message as {
+    eventType?: unknown;
+    subject?: unknown;
+    data?: { contentLength?: unknown };
+  };
   if (typeof eventType !== 'string' || typeof subject !== 'string') {
     throw new Error(
       'The forward queue holds a message without "eventType" and "subject": it is not an Event Grid event. ' +
@@ -33,6 +38,8 @@ export function readForwardRequest(message: unknown, outboxContainer: string): F
   const [, container, blobName] = match as unknown as [string, string, string];
   if (container !== outboxContainer) return { kind: 'ignored', reason: `container ${container}` };
   if (!blobName.startsWith(OUTBOX_BATCH_PREFIX)) return { kind: 'ignored', reason: `blob ${blobName}` };
+  // The host's blob write creates the blob empty before it commits the batch: that first event is not one.
+  if (data?.contentLength === 0) return { kind: 'ignored', reason: 'an empty blob' };
   return { kind: 'batch', batchRef: blobName };
 }
 

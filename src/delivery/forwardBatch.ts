@@ -26,7 +26,7 @@ export async function forwardBatch(options: {
 }): Promise<ForwardedBatch> {
   const { outbox, batchRef, logger, maxRecordBytes } = options;
   const data = await outbox.read(batchRef);
-  if (data === undefined) {
+  if (data === undefined || data.length === 0) {
     throw new Error(
       `Batch '${batchRef}' is not in the outbox '${outbox.location}' (deleted by the outbox's lifecycle rule, ` +
         `or by hand?). Its alerts were not forwarded; replay them from the source for that time window.`,

@@ -26,9 +26,11 @@ export class BlobOutbox implements Outbox {
 
   async exists(batchRef: string): Promise<boolean> {
     try {
-      // A missing container answers 404 like a missing blob: nothing was ever written there.
-      return await this.container.getBlobClient(batchRef).exists();
+      const properties = await this.container.getBlobClient(batchRef).getProperties();
+      return (properties.contentLength ?? 0) > 0;
     } catch (error) {
+      // A missing container answers 404 like a missing blob: nothing was ever written there.
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
       throw this.failure('look up', batchRef, error);
     }
   }
@@ -63,7 +65,7 @@ export class InMemoryOutbox implements Outbox {
 
   exists(batchRef: string): Promise<boolean> {
     this.lookups += 1;
-    return Promise.resolve(this.batches.has(batchRef));
+    return Promise.resolve((this.batches.get(batchRef)?.length ?? 0) > 0);
   }
 
   read(batchRef: string): Promise<Buffer | undefined> {

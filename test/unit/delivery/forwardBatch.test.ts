@@ -23,6 +23,12 @@ describe('forward requests from Event Grid events', () => {
     expect(readForwardRequest(event(), 'outbox')).toEqual({ kind: 'batch', batchRef: BATCH });
   });
 
+  it('ignore the empty blob the host creates before it commits the batch', () => {
+    const empty = event();
+    (empty.data as { contentLength?: number }).contentLength = 0;
+    expect(readForwardRequest(empty, 'outbox')).toEqual({ kind: 'ignored', reason: 'an empty blob' });
+  });
+
   it.each([
     [
       'another event type',
@@ -97,6 +103,12 @@ describe.each(outboxes)('the outbox ($name)', ({ create }) => {
     const names: string[] = [];
     for await (const name of outbox.list('batches/2026/11/23/')) names.push(name);
     expect(names).toEqual([BATCH, BATCH.replace('m-1', 'm-2')]);
+  });
+
+  it('does not take an empty blob for a batch: the host creates the blob empty before it commits the data', async () => {
+    const outbox = create();
+    await outbox.put(BATCH, Buffer.alloc(0));
+    expect(await outbox.exists(BATCH)).toBe(false);
   });
 
   it('forwards a batch as it is to the blob target, and one record each to Event Hubs and queues', async () => {

@@ -85,6 +85,14 @@ describe('EvidenceJudge: verdicts from the outbox and the queue, never from a gu
     await expect(judge.judge(pending, new Date(HANDED_OVER + minutesLater * MINUTE))).resolves.toBe(verdict);
   });
 
+  it('takes an empty blob for a write that has not committed: a later attempt sends the batch again', async () => {
+    const outbox = new InMemoryOutbox();
+    const pending = batch(MESSAGE, 1);
+    outbox.batches.set(pending.ref, Buffer.alloc(0));
+    const judge = new EvidenceJudge(outbox, { messageId: MESSAGE, dequeueCount: 2 });
+    await expect(judge.judge(pending, new Date(HANDED_OVER + MINUTE))).resolves.toBe('notDelivered');
+  });
+
   it('asks the outbox once per batch, by name', async () => {
     const outbox = new InMemoryOutbox();
     const judge = new EvidenceJudge(outbox, undefined);
