@@ -100,7 +100,17 @@ describe('EvidenceJudge: verdicts from the outbox and the queue, never from a gu
     expect(outbox.lookups).toBe(1);
   });
 
-  it('allows the timeout, the write and five minutes of clock skew before calling a batch lost', () => {
-    expect(SETTLE_AFTER_IN_MS).toBe((30 + 10 + 5) * MINUTE);
+  it('allows the timeout, the write and two clocks five minutes off either way before calling a batch lost', () => {
+    expect(SETTLE_AFTER_IN_MS).toBe((30 + 10 + 10) * MINUTE);
+  });
+
+  it('never calls lost a batch whose invocation may still be writing, with clocks five minutes off either way', async () => {
+    // The committing instance runs 5 minutes slow, the judging one 5 minutes fast. The invocation began before
+    // the commit and may write until 30 + 10 minutes after it, true time.
+    const trueCommit = HANDED_OVER + 5 * MINUTE;
+    const pending = { ...batch(MESSAGE, 1), createdAt: new Date(trueCommit - 5 * MINUTE).toISOString() };
+    const judge = new EvidenceJudge(new InMemoryOutbox(), { messageId: OTHER_MESSAGE, dequeueCount: 1 });
+    const lastPossibleWrite = trueCommit + 40 * MINUTE;
+    await expect(judge.judge(pending, new Date(lastPossibleWrite + 5 * MINUTE - 1))).resolves.toBe('unknown');
   });
 });
