@@ -1,6 +1,6 @@
 targetScope = 'subscription'
 
-metadata description = 'Defender for Cloud alerts collector: a timer-triggered Flex Consumption Function App that lists the Microsoft Defender for Cloud alerts of a subscription, dedupes them against a hash index blob and writes new ones to a blob container, an Event Hub or a Storage queue.'
+metadata description = 'Defender for Cloud alerts collector: a Flex Consumption Function App whose timer queues one work item per subscription; a queue-triggered worker lists that subscription\'s Microsoft Defender for Cloud alerts, dedupes them against a hash index blob and writes new ones as a batch to an outbox container; Event Grid announces each batch on a forward queue, whose function writes it to a blob container, an Event Hub or a Storage queue.'
 
 // ------------------------------------------------------------------------------------------------
 // Parameters
@@ -95,6 +95,15 @@ param noSuccessfulRunWindowInHours int = 25
 @description('Optional. Age in days of the oldest alert not yet delivered at which the retention alert fires. Defender for Cloud keeps alerts 90 days; 75 leaves two weeks to act.')
 param oldestUndeliveredAlertThresholdInDays int = 75
 
+@minValue(1)
+@maxValue(2880)
+@description('Optional. Minutes between the timer queuing a work item and a worker running it above which the work-item-age alert fires. 90 = the hourly cycle plus margin; raise it with a slower cron.')
+param workItemMaxAgeInMinutes int = 90
+
+@minValue(1)
+@description('Optional. Days an outbox batch (the records a worker handed over, which the forwarder reads and replay can resend) is kept before the storage lifecycle rule deletes it.')
+param outboxRetentionInDays int = 30
+
 @allowed([
   'AzurePublicCloud'
   'AzureUSGovernment'
@@ -126,6 +135,14 @@ var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 // The collector's defaults for these names (src/config/settings.ts); set explicitly so the infra owns them.
 var indexContainerName = 'defender-alerts-index'
+var outboxContainerName = 'defender-alerts-outbox'
+var workQueueName = 'defender-alerts-work'
+var forwardQueueName = 'defender-alerts-forward'
+// Where the Event Grid subscription dead-letters the events it cannot put on the forward queue.
+var deadLetterContainerName = '${outboxContainerName}-deadletter'
+// The Functions host moves a message that failed its last attempt to <queue>-poison (src/delivery/poisonQueues.ts);
+// they are created here so that the timer's counts and replay find them from the start.
+var poisonQueueSuffix = '-poison'
 var outputBlobContainerName = 'defender-alerts'
 var outputQueueName = 'defender-alerts'
 var newEventHubName = 'defender-alerts'
@@ -206,10 +223,35 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     containerNames: union(
-      [deploymentStorageContainerName, indexContainerName],
+      [deploymentStorageContainerName, indexContainerName, outboxContainerName, deadLetterContainerName],
       checkedOutputTarget == 'blob' ? [outputBlobContainerName] : []
     )
-    queueNames: checkedOutputTarget == 'queue' ? [outputQueueName] : []
+    queueNames: union(
+      [
+        workQueueName
+        '${workQueueName}${poisonQueueSuffix}'
+        forwardQueueName
+        '${forwardQueueName}${poisonQueueSuffix}'
+      ],
+      checkedOutputTarget == 'queue' ? [outputQueueName] : []
+    )
+    outboxContainerName: outboxContainerName
+    outboxRetentionInDays: outboxRetentionInDays
+  }
+}
+
+// Outbox batch written -> BlobCreated event on the forward queue, delivered by the system topic's own identity.
+module outboxEvents 'app/outbox-events.bicep' = {
+  name: 'outboxEvents'
+  scope: rg
+  params: {
+    systemTopicName: '${abbrs.eventGridSystemTopics}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    outboxContainerName: outboxContainerName
+    forwardQueueName: forwardQueueName
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -261,7 +303,7 @@ module keyVault 'app/keyvault.bicep' = if (useClientSecret) {
   }
 }
 
-// Storage Blob Data Owner, Storage Queue Data Contributor (queue target) and Monitoring Metrics Publisher.
+// Storage Blob Data Owner, Storage Queue Data Contributor and Monitoring Metrics Publisher.
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
@@ -269,7 +311,6 @@ module rbac 'app/rbac.bicep' = {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     principalId: identity.outputs.principalId
-    enableQueue: checkedOutputTarget == 'queue'
   }
 }
 
@@ -307,6 +348,9 @@ module functionApp 'app/functionApp.bicep' = {
     maxAlertsPerRun: maxAlertsPerRun
     outputMaxRecordBytes: checkedOutputMaxRecordBytes
     indexContainerName: indexContainerName
+    outboxContainerName: outboxContainerName
+    workQueueName: workQueueName
+    forwardQueueName: forwardQueueName
     outputBlobContainerName: outputBlobContainerName
     outputQueueName: outputQueueName
     eventHubName: eventHubName
@@ -314,9 +358,11 @@ module functionApp 'app/functionApp.bicep' = {
       ? eventHubAccess!.outputs.fullyQualifiedNamespace
       : ''
   }
-  // The app starts and resolves its Key Vault reference as soon as it exists: grant its roles first.
+  // The app starts and resolves its Key Vault reference as soon as it exists: grant its roles first. Its batches
+  // raise events only once the event subscription exists.
   dependsOn: [
     rbac
+    outboxEvents
   ]
 }
 
@@ -333,6 +379,8 @@ module alerts 'app/monitoring-alerts.bicep' = {
     alertEmail: alertEmail
     noSuccessfulRunWindowInHours: noSuccessfulRunWindowInHours
     oldestUndeliveredAlertThresholdInDays: oldestUndeliveredAlertThresholdInDays
+    workItemMaxAgeInMinutes: workItemMaxAgeInMinutes
+    systemTopicName: outboxEvents.outputs.systemTopicName
   }
 }
 
@@ -353,6 +401,10 @@ output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_KEY_VAULT_NAME string = useClientSecret ? keyVault!.outputs.name : ''
 output DEFENDER_COLLECTED_SUBSCRIPTION_ID string = collectedSubscriptionId
+output DEFENDER_OUTBOX_CONTAINER string = outboxContainerName
+output DEFENDER_WORK_QUEUE string = workQueueName
+output DEFENDER_FORWARD_QUEUE string = forwardQueueName
+output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = outboxEvents.outputs.systemTopicName
 output DEFENDER_OUTPUT_TARGET_NAME string = checkedOutputTarget == 'eventhub'
   ? '${eventHubNamespaceName}/${eventHubName}'
   : checkedOutputTarget == 'queue' ? outputQueueName : outputBlobContainerName

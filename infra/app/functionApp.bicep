@@ -19,7 +19,7 @@ param identityResourceId string
 @description('Required. Client ID of that managed identity.')
 param identityClientId string
 
-@description('Required. Name of the storage account for AzureWebJobsStorage, the deployment package, the index and blob/queue output.')
+@description('Required. Name of the storage account for AzureWebJobsStorage, the deployment package, the index, the outbox, the work and forward queues and blob/queue output.')
 param storageAccountName string
 
 @description('Required. Blob container that holds the deployment package.')
@@ -74,6 +74,15 @@ param outputMaxRecordBytes int = 0
 @description('Required. Blob container of the hash index (app setting index_container).')
 param indexContainerName string
 
+@description('Required. Blob container the workers write their batches to (app setting outbox_container).')
+param outboxContainerName string
+
+@description('Required. Storage queue of the work items, one per subscription and cycle (app setting work_queue).')
+param workQueueName string
+
+@description('Required. Storage queue of the outbox batches to forward, fed by Event Grid (app setting forward_queue).')
+param forwardQueueName string
+
 @description('Required. Blob container of the blob output (app setting output_blob_container).')
 param outputBlobContainerName string
 
@@ -106,11 +115,16 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 // Event Hubs connection for eventhub.
 var outputConnectionName = outputTarget == 'eventhub' ? 'EventHubConnection' : 'AzureWebJobsStorage'
 
-// Read by the Functions host and by the collector (the hash index uses the same identity-based storage connection).
+// Read by the Functions host and by the collector (the index, the outbox and the poison-queue counts use the same
+// identity-based storage connection). Queues are always used: the work and forward queue triggers.
 var hostSettings = [
   {
     name: 'AzureWebJobsStorage__blobServiceUri'
     value: storage.properties.primaryEndpoints.blob
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: storage.properties.primaryEndpoints.queue
   }
   {
     name: 'AzureWebJobsStorage__credential'
@@ -173,6 +187,18 @@ var collectorSettings = [
     value: indexContainerName
   }
   {
+    name: 'outbox_container'
+    value: outboxContainerName
+  }
+  {
+    name: 'work_queue'
+    value: workQueueName
+  }
+  {
+    name: 'forward_queue'
+    value: forwardQueueName
+  }
+  {
     name: 'output_connection'
     value: outputConnectionName
   }
@@ -198,10 +224,6 @@ var blobOutputSettings = outputTarget == 'blob'
 
 var queueOutputSettings = outputTarget == 'queue'
   ? [
-      {
-        name: 'AzureWebJobsStorage__queueServiceUri'
-        value: storage.properties.primaryEndpoints.queue
-      }
       {
         name: 'output_queue_name'
         value: outputQueueName

@@ -1,5 +1,6 @@
-// Log alerts and a workbook over the collector's telemetry. The event, dimension and metric names come from
-// src/telemetry/telemetryNames.ts (RUN_EVENT_NAME, RUN_DIMENSIONS, METRIC_NAMES): change them together.
+// Log alerts and a workbook over the collector's telemetry, and metric alerts on the outbox's Event Grid system topic.
+// The event, dimension and metric names come from src/telemetry/telemetryNames.ts (RUN_EVENT_NAME, RUN_DIMENSIONS,
+// METRIC_NAMES, SCHEDULE_METRIC_NAMES): change them together.
 
 @description('Required. Azure region of the alert rules and the workbook.')
 param location string
@@ -32,8 +33,20 @@ param noSuccessfulRunWindowInHours int
 @description('Required. Age in days of the oldest undelivered alert at which the retention alert fires.')
 param oldestUndeliveredAlertThresholdInDays int
 
+@minValue(1)
+@maxValue(2880)
+@description('Required. Age in minutes of a work item, from the timer queuing it to a worker running it, above which the work-item-age alert fires.')
+param workItemMaxAgeInMinutes int
+
+@description('Required. Name of the Event Grid system topic of the outbox, whose dead-lettered and dropped events raise metric alerts.')
+param systemTopicName string
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
+}
+
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: systemTopicName
 }
 
 var createActionGroup = empty(alertActionGroupResourceId) && !empty(alertEmail)
@@ -68,6 +81,15 @@ var noSuccessfulRunQuery = 'customEvents | where timestamp > ago(${noSuccessfulR
 
 // (c) The oldest alert not yet delivered approaches Defender for Cloud's retention: latest sample in the window.
 var oldestUndeliveredQuery = 'customMetrics | where timestamp > ago(${noSuccessfulRunWindowInHours}h) | where name == "DefenderAlerts.OldestUndeliveredAgeInHours" | summarize arg_max(timestamp, valueMax) | project oldestUndeliveredAgeInHours = valueMax'
+
+// (d) A poison queue holds messages: work items or batches that failed every attempt and wait for replay. The timer
+// reports each poison queue's approximate message count once per cycle; any count above zero in the last hour fires,
+// one alert per queue (dimension queue).
+var poisonMessagesQuery = 'customMetrics | where name == "DefenderAlerts.PoisonMessages" | extend queue = tostring(customDimensions.queue) | summarize poisonMessages = max(valueMax) by queue'
+
+// (e) Work items wait longer than a cycle: the largest age a worker reported in the last hour, from the timer queuing
+// the item to the worker running it.
+var workItemAgeQuery = 'customMetrics | where name == "DefenderAlerts.WorkItemAgeInMinutes" | summarize workItemAgeInMinutes = max(valueMax)'
 
 resource failedRunAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-run-failed'
@@ -182,6 +204,143 @@ resource oldestUndeliveredAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-
   }
 }
 
+resource poisonMessagesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${namePrefix}-poison-messages'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Defender alerts collector: a poison queue holds messages'
+    description: 'A poison queue (named in the alert\'s queue dimension) holds messages that failed every attempt: work items of <work_queue>-poison were not collected, batches of <forward_queue>-poison were not forwarded. Find the cause in the failed invocations, fix it, then move them back with npm run alerts -- replay poison.'
+    severity: 1
+    enabled: true
+    scopes: [
+      applicationInsights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: poisonMessagesQuery
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'poisonMessages'
+          dimensions: [
+            {
+              name: 'queue'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+resource workItemAgeAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${namePrefix}-work-item-age'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Defender alerts collector: work items wait more than ${workItemMaxAgeInMinutes} minutes'
+    description: 'A worker ran a work item more than ${workItemMaxAgeInMinutes} minutes after the timer queued it: the work queue falls behind its cycle. Check the collectSubscription failures and retries, and the app\'s instance limit.'
+    severity: 2
+    enabled: true
+    scopes: [
+      applicationInsights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: workItemAgeQuery
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'workItemAgeInMinutes'
+          operator: 'GreaterThan'
+          threshold: workItemMaxAgeInMinutes
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// (f) Event Grid could not put a batch's event on the forward queue: dead-lettered into <outbox>-deadletter after its
+// retries, or dropped (no dead-letter possible). One rule per metric: the criteria of one metric alert must all hold.
+// Either way the batch stays in the outbox and replay (outbox) forwards it.
+var eventGridMetricAlerts = [
+  {
+    suffix: 'events-dead-lettered'
+    metricName: 'DeadLetteredCount'
+    description: 'Event Grid could not put outbox batch events on the forward queue and dead-lettered them (JSON blobs in the <outbox>-deadletter container). Those batches are not forwarded until replayed from the outbox (npm run alerts -- replay outbox --from <time> --to <time>).'
+  }
+  {
+    suffix: 'events-dropped'
+    metricName: 'DroppedEventCount'
+    description: 'Event Grid dropped outbox batch events: neither delivered to the forward queue nor dead-lettered (check the system topic identity\'s roles and the dead-letter container). Those batches are not forwarded until replayed from the outbox (npm run alerts -- replay outbox --from <time> --to <time>).'
+  }
+]
+
+resource eventGridAlerts 'Microsoft.Insights/metricAlerts@2026-01-01' = [
+  for alert in eventGridMetricAlerts: {
+    name: '${namePrefix}-${alert.suffix}'
+    location: 'global'
+    tags: tags
+    properties: {
+      description: alert.description
+      severity: 1
+      enabled: true
+      scopes: [
+        systemTopic.id
+      ]
+      evaluationFrequency: 'PT15M'
+      windowSize: 'PT1H'
+      criteria: {
+        'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion'
+            name: '${alert.metricName}AboveZero'
+            metricNamespace: 'Microsoft.EventGrid/systemTopics'
+            metricName: alert.metricName
+            timeAggregation: 'Total'
+            operator: 'GreaterThan'
+            threshold: 0
+          }
+        ]
+      }
+      autoMitigate: true
+      actions: [
+        for actionGroupId in actionGroupIds: {
+          actionGroupId: actionGroupId
+        }
+      ]
+    }
+  }
+]
+
 // Workbook: runs by outcome, alert counts per run, the oldest undelivered alert, and recent failures.
 var workbookContent = {
   version: 'Notebook/1.0'
@@ -277,12 +436,17 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
   }
 }
 
-@description('Resource IDs of the three alert rules.')
+@description('Resource IDs of the log alert rules.')
 output alertRuleIds string[] = [
   failedRunAlert.id
   noSuccessfulRunAlert.id
   oldestUndeliveredAlert.id
+  poisonMessagesAlert.id
+  workItemAgeAlert.id
 ]
+
+@description('Resource IDs of the metric alert rules on the Event Grid system topic.')
+output metricAlertRuleIds string[] = [for (alert, i) in eventGridMetricAlerts: eventGridAlerts[i].id]
 
 @description('Resource ID of the workbook.')
 output workbookId string = workbook.id

@@ -9,9 +9,6 @@ param applicationInsightsName string
 @description('Required. Principal ID of the app\'s managed identity.')
 param principalId string
 
-@description('Required. Whether the queue output is used, which needs Storage Queue Data Contributor.')
-param enableQueue bool
-
 // Built-in role definition IDs, verified against Microsoft's built-in roles list (MicrosoftDocs/azure-docs,
 // articles/role-based-access-control/built-in-roles.md).
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
@@ -26,7 +23,8 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// Storage Blob Data Owner: the host's timer lease and deployment package, the hash index, the blob output.
+// Storage Blob Data Owner: the host's timer lease and deployment package, the hash index, the outbox (the worker's blob
+// output binding, its markers, and the forwarder's reads), the blob output.
 // Owner rather than Contributor because the Functions host manages its own containers' leases and metadata.
 resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageBlobDataOwnerRoleId)
@@ -38,8 +36,10 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Storage Queue Data Contributor: the queue output binding (queue target only).
-resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (enableQueue) {
+// Storage Queue Data Contributor: the queue triggers of the work and forward queues (which read, delete and move
+// messages to their poison queues), the timer's work-queue output binding and its poison-queue counts, and the queue
+// output binding of the queue target.
+resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageQueueDataContributorRoleId)
   scope: storage
   properties: {

@@ -1,4 +1,5 @@
-// The app's storage account: deployment package, the host's timer lease, the hash index, and the blob or queue output.
+// The app's storage account: deployment package, the host's timer lease, the hash index, the outbox and its Event Grid
+// dead letters, the work and forward queues with their poison queues, and the blob or queue output.
 // Identity only: shared keys are off, so nothing can hold a connection string to it.
 
 @description('Required. Name of the storage account.')
@@ -10,11 +11,18 @@ param location string
 @description('Optional. Tags of the storage account.')
 param tags object = {}
 
-@description('Required. Blob containers to create: the deployment package, the hash index and (blob target) the output.')
+@description('Required. Blob containers to create: the deployment package, the hash index, the outbox, the Event Grid dead letters and (blob target) the output.')
 param containerNames string[]
 
-@description('Optional. Storage queues to create. Only the queue target has one; with none, no queue service is configured.')
-param queueNames string[] = []
+@description('Required. Storage queues to create: the work and forward queues, their poison queues and (queue target) the output.')
+param queueNames string[]
+
+@description('Required. Outbox container (one of containerNames): the lifecycle rule deletes the batches under its batches/ folder.')
+param outboxContainerName string
+
+@minValue(1)
+@description('Optional. Days an outbox batch is kept after it was written, before the lifecycle rule deletes it.')
+param outboxRetentionInDays int = 30
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
@@ -45,7 +53,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01'
   parent: storage
   name: 'default'
   properties: {
-    // The hash index is the collector's only state: a deleted or overwritten index blob can be restored for a week.
+    // The hash index is the collector's only state. Versioning keeps every earlier version of an overwritten index
+    // blob; soft delete keeps a deleted blob (with its versions) and a deleted container restorable for a week.
+    isVersioningEnabled: true
     deleteRetentionPolicy: {
       enabled: true
       days: 7
@@ -67,7 +77,7 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-09-01' = if (!empty(queueNames)) {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
@@ -78,6 +88,47 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-09-
     name: queueName
   }
 ]
+
+// One rule: outbox batches (<outbox>/batches/...) go outboxRetentionInDays after they were written, with any earlier
+// version of them (versioning keeps the current version as a version when the base blob is deleted). Nothing else is
+// deleted: the collected/ markers, the index, the dead letters and the output stay.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-09-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-outbox-batches'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${outboxContainerName}/batches/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: outboxRetentionInDays
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: outboxRetentionInDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
 
 @description('Name of the storage account.')
 output name string = storage.name

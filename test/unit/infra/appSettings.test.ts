@@ -140,10 +140,33 @@ describe('app settings of the Function App', () => {
     ]);
   });
 
+  it.each(TARGET_SCENARIOS)(
+    'set the outbox, the work and forward queues and both storage service URIs whatever the target (%s)',
+    (scenario) => {
+      const storageId = onlyResource(snapshotOf(scenario), 'Microsoft.Storage/storageAccounts').id;
+      const endpoint = (service: string) =>
+        `[reference('${storageId}', '2026-09-01').primaryEndpoints.${service}]`;
+      const value = (name: string) => settingValue(scenario, name);
+      expect({
+        outbox: value(SETTING_NAMES.outboxContainer),
+        work: value(SETTING_NAMES.workQueue),
+        forward: value(SETTING_NAMES.forwardQueue),
+        blobServiceUri: value(SETTING_NAMES.storageBlobServiceUri),
+        queueServiceUri: value(SETTING_NAMES.storageQueueServiceUri),
+      }).toEqual({
+        outbox: 'defender-alerts-outbox',
+        work: 'defender-alerts-work',
+        forward: 'defender-alerts-forward',
+        blobServiceUri: endpoint('blob'),
+        queueServiceUri: endpoint('queue'),
+      });
+    },
+  );
+
   it('set the output settings of the chosen target only', () => {
     const outputSettings = (scenario: ScenarioName) =>
       settingsOf(snapshotOf(scenario))
-        .filter((s) => /^(output_|EventHubConnection__|AzureWebJobsStorage__queue)/.test(s.name))
+        .filter((s) => /^(output_|EventHubConnection__)/.test(s.name))
         .map((s) => `${s.name}=${String(s.value).startsWith('[') ? '<expression>' : String(s.value)}`);
     expect(outputSettings('blob')).toEqual([
       'output_target=blob',
@@ -153,7 +176,6 @@ describe('app settings of the Function App', () => {
     expect(outputSettings('queue')).toEqual([
       'output_target=queue',
       'output_connection=AzureWebJobsStorage',
-      'AzureWebJobsStorage__queueServiceUri=<expression>',
       'output_queue_name=defender-alerts',
     ]);
     expect(outputSettings('existingEventHub')).toEqual([

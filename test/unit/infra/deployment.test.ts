@@ -8,7 +8,9 @@ import {
   resourcesOf,
   SNAPSHOT_CONTEXT,
 } from '../../support/bicep';
-import { onlyResource, RESOURCE_GROUP_ID, resourcesOfType, snapshotOf } from './scenarios';
+import { OUTBOX_BATCH_PREFIX } from '../../../src/delivery/outboxBatch';
+import { poisonQueueName } from '../../../src/delivery/poisonQueues';
+import { onlyResource, RESOURCE_GROUP_ID, resourcesOfType, snapshotOf, type ScenarioName } from './scenarios';
 
 const main = compiledTemplate();
 const mainParameters = main.parameters ?? {};
@@ -57,6 +59,11 @@ describe('the azd project', () => {
       RESOURCE_GROUP: RESOURCE_GROUP_ID.split('/').pop(),
       DEFENDER_COLLECTED_SUBSCRIPTION_ID: SNAPSHOT_CONTEXT.subscriptionId,
       DEFENDER_OUTPUT_TARGET_NAME: 'defender-alerts',
+      DEFENDER_OUTBOX_CONTAINER: 'defender-alerts-outbox',
+      DEFENDER_WORK_QUEUE: 'defender-alerts-work',
+      DEFENDER_FORWARD_QUEUE: 'defender-alerts-forward',
+      AZURE_EVENTGRID_SYSTEM_TOPIC_NAME: onlyResource(snapshotOf('blob'), 'Microsoft.EventGrid/systemTopics')
+        .name,
       AZURE_KEY_VAULT_NAME: '',
     });
   });
@@ -111,26 +118,80 @@ describe('the Function App', () => {
 
 describe('the storage account', () => {
   /** Container or queue names, without the account and service parts of the resource name. */
-  const namesOf = (scenario: 'blob' | 'queue' | 'newEventHub', type: string) =>
+  const namesOf = (scenario: ScenarioName, type: string) =>
     resourcesOfType(snapshotOf(scenario), type).map((r) => r.name.split('/').pop());
   const CONTAINERS = 'Microsoft.Storage/storageAccounts/blobServices/containers';
   const QUEUES = 'Microsoft.Storage/storageAccounts/queueServices/queues';
+  const OUTBOX = 'defender-alerts-outbox';
+  const WORK_QUEUE = 'defender-alerts-work';
+  const FORWARD_QUEUE = 'defender-alerts-forward';
 
-  it('holds the deployment package and index containers, and the blob output container for the blob target', () => {
+  it('holds the package, index, outbox and dead-letter containers, and the blob output container for the blob target', () => {
     const deploymentPackage = expect.stringMatching(/^app-package-func-[a-z0-9]+-[a-z0-9]{7}$/);
-    expect(namesOf('blob', CONTAINERS)).toEqual([
-      deploymentPackage,
-      'defender-alerts-index',
-      'defender-alerts',
-    ]);
-    expect(namesOf('queue', CONTAINERS)).toEqual([deploymentPackage, 'defender-alerts-index']);
-    expect(namesOf('newEventHub', CONTAINERS)).toEqual([deploymentPackage, 'defender-alerts-index']);
-    expect(namesOf('queue', QUEUES)).toEqual(['defender-alerts']);
+    const always = [deploymentPackage, 'defender-alerts-index', OUTBOX, `${OUTBOX}-deadletter`];
+    expect(namesOf('blob', CONTAINERS)).toEqual([...always, 'defender-alerts']);
+    expect(namesOf('queue', CONTAINERS)).toEqual(always);
+    expect(namesOf('newEventHub', CONTAINERS)).toEqual(always);
   });
 
-  it('configures a queue service only when there is a queue', () => {
-    expect(namesOf('queue', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual(['default']);
-    expect(namesOf('blob', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual([]);
-    expect(namesOf('newEventHub', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual([]);
+  it('holds the work and forward queues with the poison queues the host moves failed messages to, whatever the target', () => {
+    const always = [WORK_QUEUE, poisonQueueName(WORK_QUEUE), FORWARD_QUEUE, poisonQueueName(FORWARD_QUEUE)];
+    expect(always).toEqual([
+      'defender-alerts-work',
+      'defender-alerts-work-poison',
+      'defender-alerts-forward',
+      'defender-alerts-forward-poison',
+    ]);
+    expect(namesOf('blob', QUEUES)).toEqual(always);
+    expect(namesOf('newEventHub', QUEUES)).toEqual(always);
+    expect(namesOf('queue', QUEUES)).toEqual([...always, 'defender-alerts']);
+    expect(namesOf('blob', 'Microsoft.Storage/storageAccounts/queueServices')).toEqual(['default']);
+  });
+
+  it('keeps blob versions, and deleted blobs and containers for 7 days, so a deleted index can be restored', () => {
+    const blobService = onlyResource(snapshotOf('blob'), 'Microsoft.Storage/storageAccounts/blobServices');
+    expect(blobService.properties).toEqual({
+      isVersioningEnabled: true,
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+    });
+  });
+
+  describe('lifecycle management', () => {
+    const rulesOf = (scenario: ScenarioName) =>
+      (
+        onlyResource(snapshotOf(scenario), 'Microsoft.Storage/storageAccounts/managementPolicies').properties
+          ?.policy as { rules: unknown[] }
+      ).rules;
+
+    it('deletes outbox batches, and their versions, outboxRetentionInDays after they were written, and nothing else', () => {
+      const rule = (days: number) => ({
+        name: 'delete-outbox-batches',
+        enabled: true,
+        type: 'Lifecycle',
+        definition: {
+          filters: { blobTypes: ['blockBlob'], prefixMatch: [`${OUTBOX}/${OUTBOX_BATCH_PREFIX}`] },
+          actions: {
+            baseBlob: { delete: { daysAfterModificationGreaterThan: days } },
+            version: { delete: { daysAfterCreationGreaterThan: days } },
+          },
+        },
+      });
+      expect(rulesOf('blob')).toEqual([rule(30)]);
+      expect(rulesOf('appRegistration')).toEqual([rule(14)]);
+    });
+
+    it('never reaches the collected/ markers, which sit beside batches/ in the outbox', () => {
+      const prefixes = rulesOf('blob').flatMap(
+        (rule) =>
+          (rule as { definition: { filters: { prefixMatch: string[] } } }).definition.filters.prefixMatch,
+      );
+      expect(prefixes.filter((prefix) => `${OUTBOX}/collected/sub.json`.startsWith(prefix))).toEqual([]);
+      expect(prefixes.every((prefix) => prefix.startsWith(`${OUTBOX}/${OUTBOX_BATCH_PREFIX}`))).toBe(true);
+    });
+
+    it('keeps batches 30 days by default, and at least a day', () => {
+      expect(mainParameters.outboxRetentionInDays).toMatchObject({ defaultValue: 30, minValue: 1 });
+    });
   });
 });

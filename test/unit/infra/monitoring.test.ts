@@ -1,4 +1,10 @@
-import { METRIC_NAMES, RUN_DIMENSIONS, RUN_EVENT_NAME } from '../../../src/telemetry/telemetryNames';
+import {
+  FORWARD_METRIC_NAMES,
+  METRIC_NAMES,
+  RUN_DIMENSIONS,
+  RUN_EVENT_NAME,
+  SCHEDULE_METRIC_NAMES,
+} from '../../../src/telemetry/telemetryNames';
 import { compiledTemplate, stringsIn, type PredictedResource } from '../../support/bicep';
 import {
   EXISTING_ACTION_GROUP_ID,
@@ -12,6 +18,9 @@ interface RuleCriterion {
   readonly query: string;
   readonly operator: string;
   readonly threshold: number;
+  readonly timeAggregation: string;
+  readonly metricMeasureColumn?: string;
+  readonly dimensions?: unknown[];
 }
 
 /** The scheduled query rules a scenario deploys, by the part of their name after the prefix. */
@@ -35,17 +44,36 @@ const HOST_DIMENSIONS: Readonly<Record<string, string>> = {
   InvocationId: 'set by the Functions host on requests, traces and exceptions of an invocation',
 };
 
+/** Metric dimensions outside RUN_DIMENSIONS, sent by src/telemetry/runTelemetry.ts. */
+const METRIC_DIMENSIONS: Readonly<Record<string, string>> = {
+  queue: `the poison queue of ${SCHEDULE_METRIC_NAMES.poisonMessages} (RunTelemetry.recordSchedule)`,
+};
+
+/** The metric alert rules a scenario deploys, by the part of their name after the prefix. */
+function metricAlertsOf(scenario: ScenarioName): Record<string, PredictedResource> {
+  return Object.fromEntries(
+    resourcesOfType(snapshotOf(scenario), 'Microsoft.Insights/metricAlerts').map((rule) => [
+      rule.name.replace(/^alert-[a-z0-9]+-/, ''),
+      rule,
+    ]),
+  );
+}
+
 describe('alert rules on Application Insights', () => {
   const rules = rulesOf('blob');
 
-  it('exist for a failed run, no successful run, and the oldest undelivered alert, each on the component', () => {
-    expect(Object.keys(rules).sort()).toEqual(['no-successful-run', 'oldest-undelivered', 'run-failed']);
-    const appInsights = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/components').id;
-    expect(Object.values(rules).map((rule) => rule.properties?.scopes)).toEqual([
-      [appInsights],
-      [appInsights],
-      [appInsights],
+  it('exist for a failed run, no successful run, the oldest undelivered alert, poison messages and old work items, each on the component', () => {
+    expect(Object.keys(rules).sort()).toEqual([
+      'no-successful-run',
+      'oldest-undelivered',
+      'poison-messages',
+      'run-failed',
+      'work-item-age',
     ]);
+    const appInsights = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/components').id;
+    expect(Object.values(rules).map((rule) => rule.properties?.scopes)).toEqual(
+      Object.keys(rules).map(() => [appInsights]),
+    );
   });
 
   it('a failed run: the run event reports failed, or the function invocation failed', () => {
@@ -75,13 +103,50 @@ describe('alert rules on Application Insights', () => {
     expect(criterionOf(rulesOf('appRegistration')['oldest-undelivered']).threshold).toBe(60 * 24);
   });
 
+  it('poison messages: any count above zero in the last hour, one alert per poison queue', () => {
+    const rule = rules['poison-messages'];
+    const criterion = criterionOf(rule);
+    expect(criterion.query).toBe(
+      `customMetrics | where name == "${SCHEDULE_METRIC_NAMES.poisonMessages}" | extend queue = tostring(customDimensions.queue) | summarize poisonMessages = max(valueMax) by queue`,
+    );
+    expect(criterion).toMatchObject({
+      timeAggregation: 'Maximum',
+      metricMeasureColumn: 'poisonMessages',
+      dimensions: [{ name: 'queue', operator: 'Include', values: ['*'] }],
+      operator: 'GreaterThan',
+      threshold: 0,
+    });
+    expect([rule?.properties?.windowSize, rule?.properties?.evaluationFrequency]).toEqual(['PT1H', 'PT15M']);
+  });
+
+  it('old work items: the largest work item age in the last hour above workItemMaxAgeInMinutes', () => {
+    const rule = rules['work-item-age'];
+    const criterion = criterionOf(rule);
+    expect(criterion.query).toBe(
+      `customMetrics | where name == "${METRIC_NAMES.workItemAgeInMinutes}" | summarize workItemAgeInMinutes = max(valueMax)`,
+    );
+    expect(criterion).toMatchObject({
+      timeAggregation: 'Maximum',
+      metricMeasureColumn: 'workItemAgeInMinutes',
+      operator: 'GreaterThan',
+      threshold: 90,
+    });
+    expect([rule?.properties?.windowSize, rule?.properties?.evaluationFrequency]).toEqual(['PT1H', 'PT15M']);
+    expect(criterionOf(rulesOf('appRegistration')['work-item-age']).threshold).toBe(150);
+  });
+
   it('notify the given action group, or a new one for alertEmail, or no one', () => {
     const actionGroupsOf = (scenario: ScenarioName) => [
-      ...new Set(
-        Object.values(rulesOf(scenario)).map((rule) =>
+      ...new Set([
+        ...Object.values(rulesOf(scenario)).map((rule) =>
           JSON.stringify((rule.properties?.actions as { actionGroups: unknown }).actionGroups),
         ),
-      ),
+        ...Object.values(metricAlertsOf(scenario)).map((rule) =>
+          JSON.stringify(
+            (rule.properties?.actions as { actionGroupId: string }[]).map((action) => action.actionGroupId),
+          ),
+        ),
+      ]),
     ];
     expect(actionGroupsOf('blob')).toEqual(['[]']);
     expect(actionGroupsOf('existingEventHub')).toEqual([JSON.stringify([EXISTING_ACTION_GROUP_ID])]);
@@ -93,12 +158,54 @@ describe('alert rules on Application Insights', () => {
     expect(resourcesOfType(snapshotOf('blob'), 'Microsoft.Insights/actionGroups')).toEqual([]);
   });
 
-  it('default to a 25-hour window and a 75-day threshold', () => {
+  it('default to a 25-hour window, a 75-day threshold and a 90-minute work item age', () => {
     const parameters = compiledTemplate().parameters ?? {};
     expect([
       parameters.noSuccessfulRunWindowInHours?.defaultValue,
       parameters.oldestUndeliveredAlertThresholdInDays?.defaultValue,
-    ]).toEqual([25, 75]);
+      parameters.workItemMaxAgeInMinutes?.defaultValue,
+    ]).toEqual([25, 75, 90]);
+  });
+});
+
+describe('metric alert rules on the Event Grid system topic', () => {
+  const alerts = metricAlertsOf('blob');
+
+  it.each([
+    ['events-dead-lettered', 'DeadLetteredCount'],
+    ['events-dropped', 'DroppedEventCount'],
+  ])('%s: any %s in the last hour, on the system topic', (suffix, metricName) => {
+    const alert = alerts[suffix];
+    const systemTopic = onlyResource(snapshotOf('blob'), 'Microsoft.EventGrid/systemTopics');
+    expect(alert?.location).toBe('global');
+    expect(alert?.properties).toMatchObject({
+      enabled: true,
+      scopes: [systemTopic.id],
+      evaluationFrequency: 'PT15M',
+      windowSize: 'PT1H',
+      autoMitigate: true,
+      criteria: {
+        'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion',
+            metricNamespace: 'Microsoft.EventGrid/systemTopics',
+            metricName,
+            timeAggregation: 'Total',
+            operator: 'GreaterThan',
+            threshold: 0,
+          },
+        ],
+      },
+    });
+  });
+
+  it('are one rule per metric, since the criteria of one metric alert must all hold', () => {
+    expect(Object.keys(alerts).sort()).toEqual(['events-dead-lettered', 'events-dropped']);
+    const criteria = Object.values(alerts).map(
+      (alert) => (alert.properties?.criteria as { allOf: unknown[] }).allOf.length,
+    );
+    expect(criteria).toEqual([1, 1]);
   });
 });
 
@@ -120,7 +227,11 @@ describe('telemetry names in the templates', () => {
   });
 
   it('name only metrics that src/telemetry/telemetryNames.ts defines', () => {
-    const known: string[] = Object.values(METRIC_NAMES);
+    const known: string[] = [
+      ...Object.values(METRIC_NAMES),
+      ...Object.values(SCHEDULE_METRIC_NAMES),
+      ...Object.values(FORWARD_METRIC_NAMES),
+    ];
     const used = strings.flatMap((text) =>
       [...text.matchAll(/"(DefenderAlerts\.[A-Za-z]+)"/g)].map((m) => m[1]!),
     );
@@ -128,8 +239,12 @@ describe('telemetry names in the templates', () => {
     expect(used.filter((name) => !known.includes(name))).toEqual([]);
   });
 
-  it('name only run dimensions that src/telemetry/telemetryNames.ts defines, or host dimensions', () => {
-    const known: string[] = [...RUN_DIMENSIONS, ...Object.keys(HOST_DIMENSIONS)];
+  it('name only run dimensions that src/telemetry/telemetryNames.ts defines, metric dimensions, or host dimensions', () => {
+    const known: string[] = [
+      ...RUN_DIMENSIONS,
+      ...Object.keys(METRIC_DIMENSIONS),
+      ...Object.keys(HOST_DIMENSIONS),
+    ];
     const used = strings.flatMap((text) => [...text.matchAll(/customDimensions\.(\w+)/g)].map((m) => m[1]!));
     expect(used.filter((name) => !known.includes(name))).toEqual([]);
   });

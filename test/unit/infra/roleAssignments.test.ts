@@ -22,13 +22,15 @@ import {
 
 /**
  * Azure built-in role definition IDs by role name. Verified by name and ID against Microsoft's list of built-in roles,
- * MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles.md
+ * MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles.md and built-in-roles/storage.md
  * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
  */
 const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   'Security Reader': '39bc4728-0917-49c7-9d2c-d95423bc2eb4',
   'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  'Storage Queue Data Message Sender': 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a',
   'Azure Event Hubs Data Sender': '2b629674-e913-4c01-ae53-ef4638d8f975',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
@@ -139,6 +141,18 @@ describe('role assignments in the compiled template', () => {
         condition: undefined,
       },
       {
+        module: 'outboxEvents/outboxEventsAccess',
+        role: 'Storage Blob Data Contributor',
+        scope: 'Microsoft.Storage/storageAccounts/blobServices/containers',
+        condition: undefined,
+      },
+      {
+        module: 'outboxEvents/outboxEventsAccess',
+        role: 'Storage Queue Data Message Sender',
+        scope: 'Microsoft.Storage/storageAccounts/queueServices/queues',
+        condition: undefined,
+      },
+      {
         module: 'rbac',
         role: 'Monitoring Metrics Publisher',
         scope: 'Microsoft.Insights/components',
@@ -154,7 +168,7 @@ describe('role assignments in the compiled template', () => {
         module: 'rbac',
         role: 'Storage Queue Data Contributor',
         scope: 'Microsoft.Storage/storageAccounts',
-        condition: "[parameters('enableQueue')]",
+        condition: undefined,
       },
       { module: 'securityReader', role: 'Security Reader', scope: 'subscription', condition: undefined },
     ]);
@@ -197,20 +211,35 @@ describe('main.bicep wires the role assignments', () => {
     ]);
   });
 
-  it('creates the Key Vault and its role only with a client secret, and queue access only for the queue target', () => {
+  it('creates the Key Vault and its role only with a client secret, and queue access whatever the target', () => {
     expect(moduleAt(template, 'keyVault').deployment.condition).toBe("[variables('useClientSecret')]");
-    expect(moduleParameter('rbac', 'enableQueue')).toBe(
-      "[equals(variables('checkedOutputTarget'), 'queue')]",
-    );
+    expect(moduleAt(template, 'rbac').deployment.condition).toBeUndefined();
+    expect(moduleAt(template, 'rbac').template.parameters?.enableQueue).toBeUndefined();
   });
 
-  it('grants every role to the one user-assigned identity, apart from the app registration case', () => {
+  it('scopes the Event Grid roles to the forward queue and the dead-letter container the event subscription names', () => {
+    const forwardQueue = String(moduleParameter('outboxEvents/outboxEventsAccess', 'forwardQueueName'));
+    const deadLetters = String(moduleParameter('outboxEvents/outboxEventsAccess', 'deadLetterContainerName'));
+    expect([forwardQueue, deadLetters]).toEqual([
+      "[parameters('forwardQueueName')]",
+      "[parameters('deadLetterContainerName')]",
+    ]);
+    const eventSubscription = resourcesOf(moduleAt(template, 'outboxEvents').template).find(
+      (r) => r.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions',
+    );
+    expect(JSON.stringify(eventSubscription?.properties)).toContain(`"queueName":"${forwardQueue}"`);
+    expect(JSON.stringify(eventSubscription?.properties)).toContain(`"blobContainerName":"${deadLetters}"`);
+  });
+
+  it('grants every role to the one user-assigned identity, apart from the app registration and Event Grid cases', () => {
     const principals = modulesOf(template)
       .filter((m) => m.template.parameters?.principalId !== undefined)
       .map((m) => `${m.path}: ${String(moduleParameter(m.path, 'principalId'))}`);
-    expect(principals).toEqual([
+    expect(principals.sort()).toEqual([
       "eventHubAccess: [reference('identity').outputs.principalId.value]",
       "keyVault: [reference('identity').outputs.principalId.value]",
+      // The system topic's own identity, from the system topic deployed beside it.
+      "outboxEvents/outboxEventsAccess: [reference(resourceId('Microsoft.EventGrid/systemTopics', parameters('systemTopicName')), '2025-02-15', 'full').identity.principalId]",
       "rbac: [reference('identity').outputs.principalId.value]",
       "securityReader: [if(empty(variables('checkedClientPrincipalObjectId')), createObject('value', reference('identity').outputs.principalId.value), createObject('value', variables('checkedClientPrincipalObjectId')))]",
     ]);
@@ -221,15 +250,20 @@ describe('the role assignments each deployment makes (Bicep deployment snapshots
   /** `<role> on <scope resource ID> to <principal>` for each predicted role assignment. */
   function grants(snapshot: DeploymentSnapshot): string[] {
     const identityId = onlyResource(snapshot, 'Microsoft.ManagedIdentity/userAssignedIdentities').id;
+    const systemTopicId = onlyResource(snapshot, 'Microsoft.EventGrid/systemTopics').id;
     return resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments')
       .map((assignment) => {
         const role = roleName(String(assignment.properties?.roleDefinitionId).split('/').pop());
         const principal = String(assignment.properties?.principalId);
         const to = principal.startsWith(`[reference('${identityId}'`)
           ? 'the managed identity'
-          : principal === APP_REGISTRATION.principalObjectId
-            ? 'the app registration'
-            : principal;
+          : new RegExp(
+                `^\\[reference\\('${systemTopicId}', '[\\d-]+', 'full'\\)\\.identity\\.principalId\\]$`,
+              ).test(principal)
+            ? 'the system topic identity'
+            : principal === APP_REGISTRATION.principalObjectId
+              ? 'the app registration'
+              : principal;
         return `${role} on ${scopeOf(assignment.id)} to ${to}`;
       })
       .sort();
@@ -241,43 +275,40 @@ describe('the role assignments each deployment makes (Bicep deployment snapshots
     subscription: `/subscriptions/${SNAPSHOT_CONTEXT.subscriptionId}`,
   });
 
+  /** What every deployment grants: the app's storage and telemetry roles, and the Event Grid delivery roles. */
+  const always = (s: DeploymentSnapshot) => [
+    `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+    `Storage Blob Data Contributor on ${ids(s).storage}/blobServices/default/containers/defender-alerts-outbox-deadletter to the system topic identity`,
+    `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
+    `Storage Queue Data Contributor on ${ids(s).storage} to the managed identity`,
+    `Storage Queue Data Message Sender on ${ids(s).storage}/queueServices/default/queues/defender-alerts-forward to the system topic identity`,
+  ];
+
   const expectations: Record<ScenarioName, (snapshot: DeploymentSnapshot) => string[]> = {
-    blob: (s) => [
-      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
-      `Security Reader on ${ids(s).subscription} to the managed identity`,
-      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
-    ],
-    queue: (s) => [
-      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
-      `Security Reader on ${ids(s).subscription} to the managed identity`,
-      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
-      `Storage Queue Data Contributor on ${ids(s).storage} to the managed identity`,
-    ],
+    blob: (s) => [...always(s), `Security Reader on ${ids(s).subscription} to the managed identity`],
+    queue: (s) => [...always(s), `Security Reader on ${ids(s).subscription} to the managed identity`],
     newEventHub: (s) => [
       `Azure Event Hubs Data Sender on ${onlyResource(s, 'Microsoft.EventHub/namespaces/eventhubs').id} to the managed identity`,
-      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      ...always(s),
       `Security Reader on ${ids(s).subscription} to the managed identity`,
-      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
     ],
     existingEventHub: (s) => [
       `Azure Event Hubs Data Sender on ${EXISTING_EVENT_HUB_ID} to the managed identity`,
-      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      ...always(s),
       `Security Reader on ${ids(s).subscription} to the managed identity`,
-      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
     ],
     // The snapshot cannot resolve a module parameter chosen between a module output and a value (unknown()); the
     // compiled expression above shows it is the app registration's service principal.
     appRegistration: (s) => [
       `Key Vault Secrets User on ${onlyResource(s, 'Microsoft.KeyVault/vaults').id} to the managed identity`,
-      `Monitoring Metrics Publisher on ${ids(s).appInsights} to the managed identity`,
+      ...always(s),
       `Security Reader on /subscriptions/${OTHER_SUBSCRIPTION_ID} to [unknown()]`,
-      `Storage Blob Data Owner on ${ids(s).storage} to the managed identity`,
     ],
   };
 
   it.each(SCENARIO_NAMES)('%s: each role on its resource, to the identity that needs it', (scenario) => {
     const snapshot = snapshotOf(scenario);
-    expect(grants(snapshot)).toEqual(expectations[scenario](snapshot));
+    expect(grants(snapshot)).toEqual(expectations[scenario](snapshot).sort());
   });
 });
 

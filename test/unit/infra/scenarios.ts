@@ -31,7 +31,10 @@ export const SCENARIOS = {
     existingEventHubResourceId: EXISTING_EVENT_HUB_ID,
     alertActionGroupResourceId: EXISTING_ACTION_GROUP_ID,
   },
-  /** An app registration with a client secret reads the alerts of another subscription; alerts go by e-mail. */
+  /**
+   * An app registration with a client secret reads the alerts of another subscription; alerts go by e-mail; the
+   * alert thresholds and the outbox retention are not the defaults.
+   */
   appRegistration: {
     ...REQUIRED,
     clientId: APP_REGISTRATION.clientId,
@@ -41,6 +44,8 @@ export const SCENARIOS = {
     alertEmail: 'secops@example.com',
     noSuccessfulRunWindowInHours: 30,
     oldestUndeliveredAlertThresholdInDays: 60,
+    workItemMaxAgeInMinutes: 150,
+    outboxRetentionInDays: 14,
   },
 } as const;
 

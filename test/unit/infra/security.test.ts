@@ -42,8 +42,29 @@ describe('resources refuse keys and weak transport', () => {
       snapshotOf('blob'),
       'Microsoft.Storage/storageAccounts/blobServices/containers',
     );
-    expect(containers).toHaveLength(3);
+    expect(containers).toHaveLength(5);
     expect(containers.flatMap((c) => unmet(c.properties, { publicAccess: 'None' }))).toEqual([]);
+  });
+
+  it('Event Grid delivers and dead-letters with its system-assigned identity only: no key, no SAS, no webhook', () => {
+    const subscriptions = resourcesOfType(
+      snapshotOf('blob'),
+      'Microsoft.EventGrid/systemTopics/eventSubscriptions',
+    );
+    expect(subscriptions).toHaveLength(1);
+    const properties = subscriptions[0]!.properties ?? {};
+    // destination and deadLetterDestination are the forms without an identity (keys or a webhook URL).
+    expect([properties.destination, properties.deadLetterDestination]).toEqual([undefined, undefined]);
+    expect(properties).toMatchObject({
+      deliveryWithResourceIdentity: { identity: { type: 'SystemAssigned' } },
+      deadLetterWithResourceIdentity: { identity: { type: 'SystemAssigned' } },
+    });
+    const text = JSON.stringify(properties);
+    expect(
+      [/WebHook/i, /endpointUrl/i, /SharedAccess/i, /[?&]sig=/]
+        .filter((pattern) => pattern.test(text))
+        .map(String),
+    ).toEqual([]);
   });
 
   it('Application Insights refuses instrumentation-key ingestion', () => {
