@@ -114,12 +114,13 @@ param azureCloud string = environment().name == 'AzureUSGovernment'
   ? 'AzureUSGovernment'
   : environment().name == 'AzureChinaCloud' ? 'AzureChinaCloud' : 'AzurePublicCloud'
 
-// The timer trigger is a singleton (the host holds a blob lease per schedule), so the app never uses more than one
-// instance whatever this says; the cap only bounds cost if something else is added later. 40 is the lowest value every
-// Flex Consumption API version has accepted; newer ones accept 1.
+// The timer trigger is a singleton (the host holds a blob lease per schedule), but the queue-triggered worker
+// (collectSubscription) and forwarder (forwardBatch) scale out with their queues' lengths: with many subscriptions the
+// app runs on several instances, up to this cap. 40 is the lowest value every Flex Consumption API version has accepted;
+// newer ones accept 1.
 @minValue(1)
 @maxValue(1000)
-@description('Optional. Maximum instance count of the Flex Consumption app. The collector uses one instance.')
+@description('Optional. Maximum instance count of the Flex Consumption app: the queue-triggered worker and forwarder scale out up to it.')
 param maximumInstanceCount int = 40
 
 // ------------------------------------------------------------------------------------------------
