@@ -33,6 +33,7 @@ export const METRIC_NAMES = {
   durationInMs: 'DefenderAlerts.DurationInMs',
   indexSize: 'DefenderAlerts.IndexSize',
   oldestUndeliveredAgeInHours: 'DefenderAlerts.OldestUndeliveredAgeInHours',
+  confirmedBatches: 'DefenderAlerts.ConfirmedBatches',
   resentBatches: 'DefenderAlerts.ResentBatches',
   unsettledBatches: 'DefenderAlerts.UnsettledBatches',
   /** Minutes between the timer queuing the work item and this worker run: a queue falling behind shows here. */

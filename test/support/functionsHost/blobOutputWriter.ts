@@ -68,13 +68,8 @@ export async function writeBlobAsHost(
   content: Buffer,
   invocationId: string,
 ): Promise<BlobWrite> {
-  const { containerName, blobName } = parseBlobPath(path);
-  const container = blobService.getContainerClient(containerName);
-  if (!(await container.exists())) await container.createIfNotExists();
-  const blob = container.getBlockBlobClient(blobName);
-  const metadata = { ...(await existingMetadata(blob)), AzureWebJobsParentId: invocationId };
-
-  const created = await blob.upload(Buffer.alloc(0), 0, { metadata });
+  const { blob, metadata, write } = await createEmptyBlobAsHost(blobService, path, invocationId);
+  const created = write.requests[0]!;
   const blockIds: string[] = [];
   for (let offset = 0; offset < content.length; offset += BLOCK_SIZE_IN_BYTES) {
     const chunk = content.subarray(offset, offset + BLOCK_SIZE_IN_BYTES);
@@ -82,15 +77,29 @@ export async function writeBlobAsHost(
     await blob.stageBlock(blockId, chunk, chunk.length);
     blockIds.push(blockId);
   }
-  const committed = await blob.commitBlockList(blockIds, { metadata, conditions: { ifMatch: created.etag } });
+  const committed = await blob.commitBlockList(blockIds, { metadata, conditions: { ifMatch: created.eTag } });
+  return { ...write, requests: [created, creatingRequest('PutBlockList', committed, content.length)] };
+}
+
+/**
+ * The write stream's first request: the blob, created (or overwritten) empty. A write that fails after
+ * this leaves the empty blob behind, and Event Grid has already seen it created.
+ */
+export async function createEmptyBlobAsHost(
+  blobService: BlobServiceClient,
+  path: string,
+  invocationId: string,
+): Promise<{ blob: BlockBlobClient; metadata: Record<string, string>; write: BlobWrite }> {
+  const { containerName, blobName } = parseBlobPath(path);
+  const container = blobService.getContainerClient(containerName);
+  if (!(await container.exists())) await container.createIfNotExists();
+  const blob = container.getBlockBlobClient(blobName);
+  const metadata = { ...(await existingMetadata(blob)), AzureWebJobsParentId: invocationId };
+  const created = await blob.upload(Buffer.alloc(0), 0, { metadata });
   return {
-    containerName,
-    blobName,
-    url: blob.url,
-    requests: [
-      creatingRequest('PutBlob', created, 0),
-      creatingRequest('PutBlockList', committed, content.length),
-    ],
+    blob,
+    metadata,
+    write: { containerName, blobName, url: blob.url, requests: [creatingRequest('PutBlob', created, 0)] },
   };
 }
 

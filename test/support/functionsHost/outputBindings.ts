@@ -15,7 +15,7 @@ import type { FunctionOutput } from '@azure/functions';
 import { type AppSettings, resolveAppSettingReferences } from './appSettingReferences';
 import type { BindingData } from './bindingData';
 import { type BuiltInSources, resolveBindingExpression } from './bindingExpressions';
-import { writeBlobAsHost, type BlobWrite } from './blobOutputWriter';
+import { createEmptyBlobAsHost, writeBlobAsHost, type BlobWrite } from './blobOutputWriter';
 import type { FakeEventHub } from './fakeEventHub';
 import { toBlobContent, toCollectorItems, type HostOutputValue } from './outputValues';
 import type { QueueMessageEncoding } from './queueMessageEncoding';
@@ -44,7 +44,10 @@ export interface OutputWriteContext {
   appSettings: AppSettings;
   queueMessageEncoding: QueueMessageEncoding;
   eventHub: FakeEventHub;
-  /** Fault injection: an error makes this write throw instead of writing. */
+  /**
+   * Fault injection: an error makes this write fail. A blob write fails after creating the blob empty, as
+   * the host's write stream does when a later request fails; other writes fail before writing anything.
+   */
   failOutputs?: (binding: FunctionOutput, resolvedTarget: string) => Error | undefined;
   /** Called after a blob output created a blob (for the Event Grid simulation). */
   onBlobWritten?: (write: BlobWrite, blobServiceUrl: string) => Promise<void>;
@@ -85,13 +88,28 @@ async function writeOne(
     const target = binding.type.toLowerCase() === 'queue' ? normalizeQueueName(resolved) : resolved;
     record.target = target;
     const injected = context.failOutputs?.(binding, target);
-    if (injected) throw injected;
+    if (injected) {
+      // A blob write stream fails after its first request has created the blob empty (see blobOutputWriter).
+      if (binding.type.toLowerCase() === 'blob') await startFailedBlobWrite(binding, target, context);
+      throw injected;
+    }
     record.items = await write(binding, target, value, context);
     record.texts = record.items.map((item) => item.toString('utf8'));
   } catch (error) {
     record.error = error instanceof Error ? error : new Error(String(error));
   }
   return record;
+}
+
+async function startFailedBlobWrite(
+  binding: FunctionOutput,
+  target: string,
+  context: OutputWriteContext,
+): Promise<void> {
+  const connection = typeof binding.connection === 'string' ? binding.connection : undefined;
+  const { blobService } = storageAccountFor(connection, context.appSettings);
+  const { write } = await createEmptyBlobAsHost(blobService, target, context.invocationId);
+  await context.onBlobWritten?.(write, blobService.url);
 }
 
 function targetTemplate(binding: FunctionOutput): string {

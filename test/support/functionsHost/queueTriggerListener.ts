@@ -54,12 +54,22 @@ export class QueueTriggerListener {
     this.#settings = settings;
   }
 
-  /** Receives one message with the listener's visibility timeout; `undefined` when none is visible. */
+  /**
+   * Receives one message with the listener's visibility timeout; `undefined` when none is visible, or the
+   * queue does not exist yet (the extension's QueueListener treats a missing queue as an empty one and
+   * keeps polling).
+   */
   async receiveOne(): Promise<ListenerMessage | undefined> {
-    const response = await this.#queue.receiveMessages({
-      numberOfMessages: 1,
-      visibilityTimeout: RECEIVE_VISIBILITY_TIMEOUT_IN_SECONDS,
-    });
+    let response;
+    try {
+      response = await this.#queue.receiveMessages({
+        numberOfMessages: 1,
+        visibilityTimeout: RECEIVE_VISIBILITY_TIMEOUT_IN_SECONDS,
+      });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
     const item = response.receivedMessageItems[0];
     if (!item) return undefined;
     const message = {

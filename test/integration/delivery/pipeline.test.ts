@@ -1,0 +1,39 @@
+import { generateAlerts } from '../../support/emulator/alertFactory';
+import type { DefenderApiEmulator } from '../../support/emulator/defenderApiEmulator';
+import { startEmulator, SUBSCRIPTION_ID } from '../../support/collectorHarness';
+import { deploy, tally } from '../../support/deployment';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-23T10:00:00Z');
+
+let emulator: DefenderApiEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator(10);
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+describe('timer → work queue → worker → outbox → forwarder → target, in a simulated host', () => {
+  it.each(['blob', 'eventhub', 'queue'])(
+    'delivers every alert once to the %s target, and nothing on the next cycle',
+    async (target) => {
+      const alerts = generateAlerts({ count: 25, seed: 101, subscriptionId: SUBSCRIPTION_ID });
+      emulator.setAlerts(alerts);
+      const app = deploy(emulator, { output_target: target });
+      const first = await app.cycle(T0);
+      expect(first.work.map((record) => record.completion)).toEqual(['deleted']);
+      expect(first.forward.map((record) => record.completion)).toEqual(['deleted', 'deleted']);
+      expect(tally(await app.targetRecords(), alerts)).toEqual({ lost: 0, duplicates: 0 });
+
+      const second = await app.cycle(T0 + HOUR);
+      expect(second.work.map((record) => record.completion)).toEqual(['deleted']);
+      expect(second.forward).toEqual([]);
+      expect(await app.targetRecords()).toHaveLength(25);
+      const runs = app.telemetry.events.filter((event) => event.name === 'DefenderAlertsCollection');
+      expect(runs.map((event) => event.measurements?.['DefenderAlerts.Delivered'])).toEqual([25, 0]);
+      // The first cycle's batch was found in the outbox under the name the handler computed.
+      expect(runs.map((event) => event.measurements?.['DefenderAlerts.ConfirmedBatches'])).toEqual([0, 1]);
+    },
+  );
+});
