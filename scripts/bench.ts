@@ -16,7 +16,7 @@ import type { AlertPage, AlertSource } from '../src/defender/alertSource';
 import { collectAlerts } from '../src/pipeline/collectAlerts';
 import type { DirectSink } from '../src/delivery/sinks';
 import { RecordingLogger } from '../src/telemetry/logger';
-import { generateAlerts } from '../test/support/emulator/alertFactory';
+import { generateAlerts } from '../emulators/defender/alertFactory';
 import { runEndToEnd } from './benchEndToEnd';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000be';

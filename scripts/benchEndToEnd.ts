@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAzurite } from '../test/support/azurite';
-import { generateAlerts } from '../test/support/emulator/alertFactory';
-import { DefenderApiEmulator } from '../test/support/emulator/defenderApiEmulator';
-import { createTestCertificate } from '../test/support/emulator/tls';
+import { startAzurite } from '../emulators/azurite';
+import { generateAlerts } from '../emulators/defender/alertFactory';
+import { DefenderApiEmulator } from '../emulators/defender/defenderApiEmulator';
+import { createTestCertificate } from '../emulators/defender/tls';
 
 const IDS = {
   tenantId: '11111111-2222-4333-8444-555555555555',

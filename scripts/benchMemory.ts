@@ -7,7 +7,7 @@ import { InMemoryIndexStore } from '../src/dedupe/inMemoryIndexStore';
 import type { AlertPage, AlertSource } from '../src/defender/alertSource';
 import { collectAlerts } from '../src/pipeline/collectAlerts';
 import { RecordingLogger } from '../src/telemetry/logger';
-import { generateAlerts } from '../test/support/emulator/alertFactory';
+import { generateAlerts } from '../emulators/defender/alertFactory';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000be';
 const PAGE_SIZE = 200;

@@ -3,14 +3,10 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../telemetry/logger';
-import { startAzurite } from '../../test/support/azurite';
-import { DefenderApiEmulator } from '../../test/support/emulator/defenderApiEmulator';
-import {
-  generateAlerts,
-  microsoftExampleAlerts,
-  sampleRecord,
-} from '../../test/support/emulator/alertFactory';
-import { createTestCertificate } from '../../test/support/emulator/tls';
+import { startAzurite } from '../../emulators/azurite';
+import { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
+import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../../emulators/defender/alertFactory';
+import { createTestCertificate } from '../../emulators/defender/tls';
 
 /** Fixed identities of the demo tenant: not real, and the secret protects nothing but the emulator. */
 const DEMO = {

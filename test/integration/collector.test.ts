@@ -5,8 +5,8 @@ import { loadSettings } from '../../src/config/settings';
 import { runCollection } from '../../src/pipeline/runCollection';
 import { RecordingLogger } from '../../src/telemetry/logger';
 import { main } from '../../src/cli/main';
-import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../support/emulator/alertFactory';
-import type { DefenderApiEmulator } from '../support/emulator/defenderApiEmulator';
+import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../../emulators/defender/alertFactory';
+import type { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
 import {
   blobService,
   CLIENT_SECRET,

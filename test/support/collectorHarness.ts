@@ -3,7 +3,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { SettingsSource } from '../../src/config/settingReaders';
 import { InMemorySink } from '../../src/delivery/sinks';
-import { DefenderApiEmulator } from './emulator/defenderApiEmulator';
+import { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
 import { testTlsFromEnv } from './emulator/testTls';
 
 export const TENANT_ID = '11111111-2222-4333-8444-555555555555';

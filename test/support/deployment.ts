@@ -4,7 +4,7 @@ import { createForwardBatchFunction } from '../../src/functions/handlers/forward
 import { createScheduleCollectionFunction } from '../../src/functions/handlers/scheduleCollectionHandler';
 import { RunTelemetry, type TelemetrySink } from '../../src/telemetry/runTelemetry';
 import { blobService, FAST_RETRIES, queueService, testSettings } from './collectorHarness';
-import type { DefenderApiEmulator } from './emulator/defenderApiEmulator';
+import type { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
 import {
   FunctionsHostSimulator,
   type InvocationFaults,

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAzurite } from './azurite';
-import { createTestCertificate } from './emulator/tls';
+import { startAzurite } from '../../emulators/azurite';
+import { createTestCertificate } from '../../emulators/defender/tls';
 
 /**
  * Runs once before the test processes start: makes the emulator's TLS certificate (trusted through

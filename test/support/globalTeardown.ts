@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { RunningAzurite } from './azurite';
+import type { RunningAzurite } from '../../emulators/azurite';
 
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis as { __azurite?: RunningAzurite; __testFolder?: string };

@@ -2,7 +2,7 @@ import type { FunctionOutput } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { poisonQueueName } from '../../../src/delivery/poisonQueues';
 import { replayPoison } from '../../../src/delivery/replay';
-import { OTHER_AZURITE_ACCOUNT, startAzurite, type RunningAzurite } from '../../support/azurite';
+import { OTHER_AZURITE_ACCOUNT, startAzurite, type RunningAzurite } from '../../../emulators/azurite';
 import {
   azuriteConnectionString,
   blobService,
@@ -11,8 +11,8 @@ import {
   SUBSCRIPTION_ID,
 } from '../../support/collectorHarness';
 import { deploy, tally, type Deployment, type FaultPlan } from '../../support/deployment';
-import { generateAlerts } from '../../support/emulator/alertFactory';
-import type { DefenderApiEmulator } from '../../support/emulator/defenderApiEmulator';
+import { generateAlerts } from '../../../emulators/defender/alertFactory';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { FaultProxy } from '../../support/faultProxy';
 import type { InvocationFaults } from '../../support/functionsHost/functionsHostSimulator';
 

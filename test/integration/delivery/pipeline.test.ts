@@ -1,5 +1,5 @@
-import { generateAlerts } from '../../support/emulator/alertFactory';
-import type { DefenderApiEmulator } from '../../support/emulator/defenderApiEmulator';
+import { generateAlerts } from '../../../emulators/defender/alertFactory';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { startEmulator, SUBSCRIPTION_ID } from '../../support/collectorHarness';
 import { deploy, tally } from '../../support/deployment';
 

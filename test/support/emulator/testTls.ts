@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TlsKeyPair } from './tls';
+import type { TlsKeyPair } from '../../../emulators/defender/tls';
 
 /**
  * The emulator key and certificate that Jest's globalSetup wrote and that this process trusts through

@@ -14,7 +14,7 @@ import {
   STATE_OFFSET,
   type PendingBatch,
 } from '../../../src/dedupe/indexFormat';
-import { mulberry32 } from '../../support/emulator/prng';
+import { mulberry32 } from '../../../emulators/defender/prng';
 
 const SUBSCRIPTION = '3c9f2b1a-5d4e-4f60-8a7b-9c0d1e2f3a4b';
 const WHERE = 'test/sub.index';

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../../src/dedupe/canonicalJson';
-import { mulberry32 } from '../../support/emulator/prng';
+import { mulberry32 } from '../../../emulators/defender/prng';
 
 /** mulberry32: a small seeded PRNG, so that every run checks the same generated values. */
 /** The shared seeded generator, as a plain `() => number`. */

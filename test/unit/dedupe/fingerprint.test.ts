@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../../src/dedupe/canonicalJson';
 import { alertKey, contentFingerprint, DIGEST_BYTES } from '../../../src/dedupe/fingerprint';
-import { mulberry32 } from '../../support/emulator/prng';
+import { mulberry32 } from '../../../emulators/defender/prng';
 
 /** The shared seeded generator, as a plain `() => number`. */
 const prng = (seed: number): (() => number) => {
@@ -166,7 +166,7 @@ describe('contentFingerprint', () => {
   });
 
   it('fingerprints the Microsoft example alerts stably across key orders', () => {
-    const folder = join(__dirname, '../../fixtures/microsoftExamples');
+    const folder = join(__dirname, '../../../emulators/defender/fixtures/microsoftExamples');
     for (const file of [
       'GetAlertsSubscription_0_VM_EICAR.json',
       'GetAlertsSubscription_1_VM_SuspiciousScreenSaver.json',

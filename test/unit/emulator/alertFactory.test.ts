@@ -1,10 +1,10 @@
-import { HOSTILE_STRINGS } from '../../support/emulator/alertCatalog';
+import { HOSTILE_STRINGS } from '../../../emulators/defender/alertCatalog';
 import {
   generateAlerts,
   generatedAlertSource,
   microsoftExampleAlerts,
   sampleRecord,
-} from '../../support/emulator/alertFactory';
+} from '../../../emulators/defender/alertFactory';
 
 const SUB = '9c2df136-7403-467f-91c5-a9e1599f5cd2';
 const ID_PATTERN = new RegExp(

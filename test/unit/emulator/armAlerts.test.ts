@@ -1,7 +1,11 @@
 import { SecurityCenter } from '@azure/arm-security';
 import { RestError } from '@azure/core-rest-pipeline';
-import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../../support/emulator/alertFactory';
-import type { DefenderApiEmulator } from '../../support/emulator/defenderApiEmulator';
+import {
+  generateAlerts,
+  microsoftExampleAlerts,
+  sampleRecord,
+} from '../../../emulators/defender/alertFactory';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import {
   IDS,
   alertsListUrl,

@@ -1,5 +1,5 @@
 import { AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
-import type { DefenderApiEmulator } from '../../support/emulator/defenderApiEmulator';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { IDS, credentialFor, jsonBody, rawRequest, startTestEmulator } from './harness';
 
 let emulator: DefenderApiEmulator;

@@ -1,7 +1,7 @@
 import type { SecurityCenter } from '@azure/arm-security';
 import { RestError } from '@azure/core-rest-pipeline';
-import { generateAlerts } from '../../support/emulator/alertFactory';
-import type { DefenderApiEmulator } from '../../support/emulator/defenderApiEmulator';
+import { generateAlerts } from '../../../emulators/defender/alertFactory';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { IDS, alertsListUrl, get, securityCenterFor, startTestEmulator } from './harness';
 
 let emulator: DefenderApiEmulator;

@@ -10,7 +10,7 @@ import {
   ALERTS_API_VERSION,
   DefenderApiEmulator,
   type DefenderApiEmulatorOptions,
-} from '../../support/emulator/defenderApiEmulator';
+} from '../../../emulators/defender/defenderApiEmulator';
 import { testTlsFromEnv } from '../../support/emulator/testTls';
 
 /** Identities of the emulated tenant; not real. */

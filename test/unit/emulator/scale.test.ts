@@ -1,5 +1,5 @@
-import type { AlertSource } from '../../support/emulator/alertStore';
-import { generateAlerts, generatedAlertSource } from '../../support/emulator/alertFactory';
+import type { AlertSource } from '../../../emulators/defender/alertStore';
+import { generateAlerts, generatedAlertSource } from '../../../emulators/defender/alertFactory';
 import { IDS, alertsListUrl, get, listAllPages, securityCenterFor, startTestEmulator } from './harness';
 
 describe('large alert lists', () => {

@@ -5,7 +5,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestCertificate } from '../../support/emulator/tls';
+import { createTestCertificate } from '../../../emulators/defender/tls';
 
 const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
 

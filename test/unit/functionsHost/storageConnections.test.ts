@@ -1,6 +1,6 @@
 import { output } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { OTHER_AZURITE_ACCOUNT, startAzurite, type RunningAzurite } from '../../support/azurite';
+import { OTHER_AZURITE_ACCOUNT, startAzurite, type RunningAzurite } from '../../../emulators/azurite';
 import { azuriteConnectionString, blobService } from '../../support/collectorHarness';
 import { names, simulator } from '../../support/functionsHost/simulatorTestKit';
 

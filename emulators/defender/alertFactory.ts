@@ -55,14 +55,14 @@ export function generatedAlertSource(options: Omit<GenerateAlertsOptions, 'start
   return { length: options.count, at: (index) => generateAlert(index, options) };
 }
 
-/** The "Sample Record" from the collector's specification (`test/fixtures/sampleRecord.json`), fresh copy. */
+/** The "Sample Record" from the collector's specification (`emulators/defender/fixtures/sampleRecord.json`), fresh copy. */
 export function sampleRecord(): Record<string, unknown> {
   return readJson(join(FIXTURES_DIR, 'sampleRecord.json'));
 }
 
 /**
  * The alerts of Microsoft's published api-version 2022-01-01 examples
- * (`test/fixtures/microsoftExamples/*.json`), in file name order, fresh copies.
+ * (`emulators/defender/fixtures/microsoftExamples/*.json`), in file name order, fresh copies.
  */
 export function microsoftExampleAlerts(): Record<string, unknown>[] {
   const dir = join(FIXTURES_DIR, 'microsoftExamples');
@@ -72,11 +72,11 @@ export function microsoftExampleAlerts(): Record<string, unknown>[] {
     .map((name) => readJson(join(dir, name)));
 }
 
-/** `test/fixtures`, whether this runs from the sources (ts-jest) or compiled under `dist/` (local demo). */
+/** The fixtures beside this file, whether it runs from the sources (ts-jest) or compiled under `dist/` (local demo). */
 const FIXTURES_DIR =
-  [join(__dirname, '..', '..', 'fixtures'), join(__dirname, '..', '..', '..', '..', 'test', 'fixtures')].find(
+  [join(__dirname, 'fixtures'), join(__dirname, '..', '..', '..', 'emulators', 'defender', 'fixtures')].find(
     (dir) => existsSync(join(dir, 'sampleRecord.json')),
-  ) ?? join(__dirname, '..', '..', 'fixtures');
+  ) ?? join(__dirname, 'fixtures');
 
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
