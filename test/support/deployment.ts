@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createCollectSubscriptionFunction } from '../../src/functions/handlers/collectSubscriptionHandler';
 import { createForwardBatchFunction } from '../../src/functions/handlers/forwardBatchHandler';
@@ -11,6 +13,12 @@ import {
   type InvocationRecord,
   type QueueProcessingRecord,
 } from './functionsHost/functionsHostSimulator';
+
+const HOST_JSON_QUEUES = (
+  JSON.parse(readFileSync(join(__dirname, '../../host.json'), 'utf8')) as {
+    extensions: { queues: { maxDequeueCount: number; messageEncoding: 'base64' | 'none' } };
+  }
+).extensions.queues;
 
 /** Everything the app sent to Application Insights. */
 export class RecordingTelemetry implements TelemetrySink {
@@ -91,6 +99,9 @@ function deployWith(
   const host = new FunctionsHostSimulator({
     appSettings: settings,
     now: () => new Date(state.clock),
+    // host.json's queue settings, but for the pause before a retry: Azurite's clock cannot be moved, and no
+    // verdict depends on how long the pause is.
+    queues: { ...HOST_JSON_QUEUES, visibilityTimeout: '00:00:00' },
     eventGrid: {
       containerName: outbox,
       subjectBeginsWith: `/blobServices/default/containers/${outbox}/blobs/batches/`,
