@@ -34,25 +34,27 @@ export function createCollectSubscriptionFunction(
   const now = dependencies.now ?? (() => new Date());
 
   const handler = async (message: unknown, context: InvocationContext): Promise<void> => {
-    const workItem = parseWorkItem(message);
     const queue = readQueueAttempt(context);
-    const attempt: WorkAttempt = { workItem, messageId: queue.messageId, dequeueCount: queue.dequeueCount };
-    const { subscriptionId } = workItem;
-    const logger = new InvocationLogger(context, { subscriptionId, dequeueCount: queue.dequeueCount });
+    let logger = new InvocationLogger(context, { dequeueCount: queue.dequeueCount });
     const dimensions = {
-      subscriptionId,
+      subscriptionId: 'unknown',
       outputTarget: settings.output.target,
       dedupeMode: settings.dedupeMode,
       invocationId: context.invocationId,
       dequeueCount: String(queue.dequeueCount),
     };
     try {
+      const workItem = parseWorkItem(message);
+      const { subscriptionId } = workItem;
+      dimensions.subscriptionId = subscriptionId;
+      logger = new InvocationLogger(context, { subscriptionId, dequeueCount: queue.dequeueCount });
       if (subscriptionId !== settings.subscriptionId) {
         throw new Error(
           `The work item asks for subscription '${subscriptionId}', which this app does not collect ` +
             `('subscription_id' is '${settings.subscriptionId}'). Remove the message, or fix the setting.`,
         );
       }
+      const attempt: WorkAttempt = { workItem, messageId: queue.messageId, dequeueCount: queue.dequeueCount };
       const { summary, payload } = await runCollection({
         settings,
         subscriptionId,

@@ -1,6 +1,6 @@
 import { generateAlerts } from '../../../emulators/defender/alertFactory';
 import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
-import { startEmulator, SUBSCRIPTION_ID } from '../../support/collectorHarness';
+import { queueService, startEmulator, SUBSCRIPTION_ID } from '../../support/collectorHarness';
 import { deploy, tally } from '../../support/deployment';
 
 const HOUR = 3_600_000;
@@ -36,4 +36,24 @@ describe('timer → work queue → worker → outbox → forwarder → target, i
       expect(runs.map((event) => event.measurements?.['DefenderAlerts.ConfirmedBatches'])).toEqual([0, 1]);
     },
   );
+
+  it('a work item this collector did not write fails with a message saying so, and ends in the poison queue', async () => {
+    const app = deploy(emulator);
+    const workQueue = queueService().getQueueClient(app.settings.work_queue!);
+    await workQueue.createIfNotExists();
+    await workQueue.sendMessage(Buffer.from('{"subscription":"everything"}').toString('base64'));
+    const { work } = await app.drain();
+    expect(work.map((record) => record.completion)).toEqual([
+      'releasedForRetry',
+      'releasedForRetry',
+      'releasedForRetry',
+      'releasedForRetry',
+      'movedToPoison',
+    ]);
+    expect(work[0]!.invocation!.logs.map((line) => `${line.level} ${line.message}`)).toEqual([
+      'error Collection failed: The work item is not one this collector wrote ("subscriptionId" is not a lowercase ' +
+        'GUID). Work items are written by the scheduleCollection function; remove this message from the work queue. ' +
+        '{"dequeueCount":1}',
+    ]);
+  });
 });
