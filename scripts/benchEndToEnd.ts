@@ -16,7 +16,7 @@ const IDS = {
 };
 
 /**
- * Times the local collection command (`dist/src/cli/collect.js`, as `npm run collect` runs it) against the
+ * Times the local collection command (`dist/src/cli/main.js collect`, as `npm run collect` runs it) against the
  * emulator over HTTPS and Azurite: a first run that delivers every alert and a second that delivers none.
  */
 export async function runEndToEnd(count: number): Promise<void> {
@@ -50,8 +50,8 @@ export async function runEndToEnd(count: number): Promise<void> {
     );
     for (const label of ['first run', 'second run']) {
       const started = process.hrtime.bigint();
-      const collect = join(__dirname, '..', 'src', 'cli', 'collect.js');
-      const output = await runNode(collect, ['--output', join(folder, 'out.ndjson')], env);
+      const collect = join(__dirname, '..', 'src', 'cli', 'main.js');
+      const output = await runNode(collect, ['collect', '--output', join(folder, 'out.ndjson')], env);
       const wall = Number(process.hrtime.bigint() - started) / 1e6;
       const summary = /Collected Defender for Cloud alerts: (.*)/.exec(output)?.[1] ?? output.trim();
       const runMs = Number(/duration=([\d.]+)s/.exec(summary)?.[1]) * 1000;
@@ -67,13 +67,15 @@ export async function runEndToEnd(count: number): Promise<void> {
   }
 }
 
+/** Runs a script; returns what it wrote to stdout and stderr (the command line logs on stderr). */
 async function runNode(script: string, args: string[], env: Record<string, string>): Promise<string> {
   const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`${script} exited with ${code}:\n${output}`);
   return output;
