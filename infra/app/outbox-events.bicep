@@ -72,6 +72,15 @@ resource eventSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
       ]
       // src/delivery/outboxBatch.ts OUTBOX_BATCH_PREFIX; the collected/ markers of the same container raise nothing.
       subjectBeginsWith: '/blobServices/default/containers/${outboxContainerName}/blobs/batches/'
+      // The host's blob write creates each batch empty before it commits it: that first event is not a batch
+      // (src/delivery/blobCreatedEvent.ts ignores it too; filtering here saves the forwarder an invocation).
+      advancedFilters: [
+        {
+          operatorType: 'NumberGreaterThan'
+          key: 'data.contentLength'
+          value: 0
+        }
+      ]
     }
     deliveryWithResourceIdentity: {
       identity: identity

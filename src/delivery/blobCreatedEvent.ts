@@ -50,13 +50,20 @@ export function blobCreatedEvent(options: {
   url: string;
   id: string;
   eventTime: Date;
+  /** The batch's size in bytes, when known. */
+  contentLength?: number;
 }): Record<string, unknown> {
   return {
     id: options.id,
     subject: `/blobServices/default/containers/${options.outboxContainer}/blobs/${options.batchRef}`,
     eventType: BLOB_CREATED,
     eventTime: options.eventTime.toISOString(),
-    data: { api: 'PutBlob', blobType: 'BlockBlob', url: options.url },
+    data: {
+      api: 'PutBlockList',
+      blobType: 'BlockBlob',
+      url: options.url,
+      contentLength: options.contentLength,
+    },
     dataVersion: '',
     metadataVersion: '1',
   };

@@ -19,7 +19,11 @@ const subscription = onlyResource(snapshot, 'Microsoft.EventGrid/systemTopics/ev
 
 interface EventSubscriptionProperties {
   readonly eventDeliverySchema: string;
-  readonly filter: { readonly includedEventTypes: string[]; readonly subjectBeginsWith: string };
+  readonly filter: {
+    readonly includedEventTypes: string[];
+    readonly subjectBeginsWith: string;
+    readonly advancedFilters: { operatorType: string; key: string; value: number }[];
+  };
   readonly deliveryWithResourceIdentity: {
     readonly identity: unknown;
     readonly destination: { readonly endpointType: string; readonly properties: Record<string, unknown> };
@@ -35,11 +39,17 @@ interface EventSubscriptionProperties {
 }
 const properties = subscription.properties as unknown as EventSubscriptionProperties;
 
-/** Would the subscription's filter pass this event? */
+/** Would the subscription's filter pass this event? (Its one advanced filter: a number above a value.) */
 function matches(event: Record<string, unknown>): boolean {
+  const data = event.data as Record<string, unknown>;
   return (
     properties.filter.includedEventTypes.includes(String(event.eventType)) &&
-    String(event.subject).startsWith(properties.filter.subjectBeginsWith)
+    String(event.subject).startsWith(properties.filter.subjectBeginsWith) &&
+    properties.filter.advancedFilters.every(
+      (filter) =>
+        filter.operatorType === 'NumberGreaterThan' &&
+        Number(data[filter.key.replace(/^data\./, '')]) > filter.value,
+    )
   );
 }
 
@@ -65,10 +75,11 @@ describe('the Event Grid system topic of the outbox', () => {
 describe('the event subscription', () => {
   const workItem = createWorkItem('00000000-0000-0000-0000-0000000000a1', new Date('2026-03-04T05:00:00Z'));
   const batchRef = outboxBatchName({ workItem, messageId: 'message-1', dequeueCount: 2 });
-  const eventOf = (container: string, blobName: string) =>
+  const eventOf = (container: string, blobName: string, contentLength = 2048) =>
     blobCreatedEvent({
       outboxContainer: container,
       batchRef: blobName,
+      contentLength,
       url: `https://account.blob.core.windows.net/${container}/${blobName}`,
       id: 'event-1',
       eventTime: new Date('2026-03-04T05:01:00Z'),
@@ -78,6 +89,7 @@ describe('the event subscription', () => {
     expect(properties.filter).toEqual({
       includedEventTypes: ['Microsoft.Storage.BlobCreated'],
       subjectBeginsWith: `/blobServices/default/containers/${OUTBOX}/blobs/batches/`,
+      advancedFilters: [{ operatorType: 'NumberGreaterThan', key: 'data.contentLength', value: 0 }],
     });
     expect(properties.eventDeliverySchema).toBe('EventGridSchema');
   });
@@ -86,6 +98,14 @@ describe('the event subscription', () => {
     const event = eventOf(OUTBOX, batchRef);
     expect(matches(event)).toBe(true);
     expect(readForwardRequest(event, OUTBOX)).toEqual({ kind: 'batch', batchRef });
+  });
+
+  it("stops the empty blob's event that the host's write raises before it commits the batch", () => {
+    expect(matches(eventOf(OUTBOX, batchRef, 0))).toBe(false);
+    expect(readForwardRequest(eventOf(OUTBOX, batchRef, 0), OUTBOX)).toEqual({
+      kind: 'ignored',
+      reason: 'an empty blob',
+    });
   });
 
   it('stops the events of the collected/ markers, of other containers and of other event types', () => {
