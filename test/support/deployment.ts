@@ -39,6 +39,15 @@ export class RecordingTelemetry implements TelemetrySink {
   }
 }
 
+/** What happens to a message whose every attempt fails: four retries, then the poison queue (host.json). */
+export const EVERY_ATTEMPT_FAILED = [
+  'releasedForRetry',
+  'releasedForRetry',
+  'releasedForRetry',
+  'releasedForRetry',
+  'movedToPoison',
+] as const;
+
 /** Faults for the n-th attempt (1-based) of whichever message a drain processes next. */
 export type FaultPlan = (attempt: { dequeueCount: number; index: number }) => InvocationFaults | undefined;
 

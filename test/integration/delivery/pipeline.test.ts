@@ -1,7 +1,7 @@
 import { generateAlerts } from '../../../emulators/defender/alertFactory';
 import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { queueService, startEmulator, SUBSCRIPTION_ID } from '../../support/collectorHarness';
-import { deploy, tally } from '../../support/deployment';
+import { deploy, EVERY_ATTEMPT_FAILED, tally } from '../../support/deployment';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -43,13 +43,7 @@ describe('timer → work queue → worker → outbox → forwarder → target, i
     await workQueue.createIfNotExists();
     await workQueue.sendMessage(Buffer.from('{"subscription":"everything"}').toString('base64'));
     const { work } = await app.drain();
-    expect(work.map((record) => record.completion)).toEqual([
-      'releasedForRetry',
-      'releasedForRetry',
-      'releasedForRetry',
-      'releasedForRetry',
-      'movedToPoison',
-    ]);
+    expect(work.map((record) => record.completion)).toEqual(EVERY_ATTEMPT_FAILED);
     expect(work[0]!.invocation!.logs.map((line) => `${line.level} ${line.message}`)).toEqual([
       'error Collection failed: The work item is not one this collector wrote ("subscriptionId" is not a lowercase ' +
         'GUID). Work items are written by the scheduleCollection function; remove this message from the work queue. ' +
