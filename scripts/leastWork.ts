@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const settings = loadSettings(process.env);
   const source = new ArmAlertSource({
     credential: createCredential(settings),
-    subscriptionId: settings.subscriptionId,
+    subscriptionId: settings.subscriptions.listed[0]!,
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
     principalHint: 'the benchmark',
   });

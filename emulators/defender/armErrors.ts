@@ -82,3 +82,19 @@ export function authorizationFailed(clientId: string, objectId: string, subscrip
     `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action 'Microsoft.Security/alerts/read' over scope '/subscriptions/${subscriptionId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
   );
 }
+
+export function missingSubscriptionRegistration(subscriptionId: string): Reply {
+  return armError(
+    409,
+    'MissingSubscriptionRegistration',
+    `The subscription '${subscriptionId}' is not registered to use namespace 'Microsoft.Security'. See https://aka.ms/rps-not-found for how to register subscriptions.`,
+  );
+}
+
+export function managementGroupForbidden(clientId: string, objectId: string, groupId: string): Reply {
+  return armError(
+    403,
+    'AuthorizationFailed',
+    `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action 'Microsoft.Management/managementGroups/descendants/read' over scope '/providers/Microsoft.Management/managementGroups/${groupId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}

@@ -2,15 +2,25 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { AlertStore, arraySource, type AlertSource } from './alertStore';
+import { arraySource, type AlertSource } from './alertStore';
 import {
   armError,
   authorizationFailed,
   faultError,
+  managementGroupForbidden,
+  missingSubscriptionRegistration,
   subscriptionNotFound,
   unauthorized,
   type FaultStatus,
 } from './armErrors';
+import { TokenBucket } from './tokenBucket';
+import {
+  EmulatedTenant,
+  type EmulatedSubscription,
+  type ManagementGroup,
+  type SubscriptionAccess,
+  type SubscriptionState,
+} from './tenant';
 import { EntraIdEmulator } from './entraId';
 import type { Reply } from './reply';
 import type { TlsKeyPair } from './tls';
@@ -31,7 +41,18 @@ export interface DefenderApiEmulatorOptions {
   alerts?: readonly unknown[] | AlertSource;
   /** Port on 127.0.0.1; default 0, a free one. */
   port?: number;
+  /** Items per page of the subscription and management group lists. Default 100. */
+  listPageSize?: number;
+  /**
+   * ARM's read limits: token buckets per subscription and per tenant (capacity, refill per second).
+   * Default ARM's 250 and 25; an empty bucket answers 429 with Retry-After.
+   */
+  readLimit?: { capacity: number; refillPerSecond: number };
 }
+
+/** The api-versions of the tenant-level lists the emulator serves. */
+export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
+export const MANAGEMENT_GROUPS_API_VERSION = '2020-05-01';
 
 /**
  * A failure the next alerts list request meets, instead of (or before) its normal answer.
@@ -56,6 +77,8 @@ export interface RecordedRequest {
 }
 
 const ALERTS_PATH = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security\/alerts$/i;
+const SUBSCRIPTIONS_PATH = /^\/subscriptions$/i;
+const DESCENDANTS_PATH = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\/descendants$/i;
 const DISCOVERY_PATH = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/;
 const KEYS_PATH = /^\/([^/]+)\/discovery\/v2\.0\/keys$/;
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
@@ -72,7 +95,11 @@ const MAX_FORM_BYTES = 64 * 1024;
 export class DefenderApiEmulator {
   private readonly options: DefenderApiEmulatorOptions;
   private readonly pageSize: number;
-  private readonly store = new AlertStore();
+  private readonly tenant: EmulatedTenant;
+  /** The subscription of `options.subscriptionId`, which `setAlerts`, `denyAccess` and friends act on. */
+  private readonly primary: EmulatedSubscription;
+  private readonly subscriptionFaults = new Map<string, Fault[]>();
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly entraId: EntraIdEmulator;
   /** Object id of the app's service principal, derived from the client id so it is stable. */
   private readonly objectId: string;
@@ -91,6 +118,8 @@ export class DefenderApiEmulator {
       throw new Error(`pageSize must be a positive integer, got ${this.pageSize}`);
     }
     this.objectId = guidFrom(`service-principal:${options.clientId}`);
+    this.tenant = new EmulatedTenant(options.tenantId.toLowerCase());
+    this.primary = this.tenant.add(options.subscriptionId);
     this.entraId = new EntraIdEmulator(
       {
         tenantId: options.tenantId,
@@ -162,12 +191,55 @@ export class DefenderApiEmulator {
 
   /** Replaces all alerts (forgetting earlier upserts and patches). The values are served as given. */
   setAlerts(alerts: readonly unknown[] | AlertSource): void {
-    this.store.reset(isAlertSource(alerts) ? alerts : arraySource(alerts));
+    this.primary.alerts.reset(isAlertSource(alerts) ? alerts : arraySource(alerts));
   }
 
   /** Replaces the alert with the same `id`, or adds it at the end of the list. */
   upsertAlert(alert: unknown): void {
-    this.store.upsert(alert);
+    this.primary.alerts.upsert(alert);
+  }
+
+  /** Adds a subscription to the tenant (or replaces one), with its own alerts, state and access. */
+  addSubscription(
+    id: string,
+    options: {
+      alerts?: readonly unknown[] | AlertSource;
+      state?: SubscriptionState;
+      tenantId?: string;
+      access?: SubscriptionAccess;
+      displayName?: string;
+    } = {},
+  ): void {
+    const subscription = this.tenant.add(id, options);
+    if (options.alerts)
+      subscription.alerts.reset(isAlertSource(options.alerts) ? options.alerts : arraySource(options.alerts));
+  }
+
+  /** Replaces one subscription's alerts. */
+  setSubscriptionAlerts(id: string, alerts: readonly unknown[] | AlertSource): void {
+    this.requireSubscription(id).alerts.reset(isAlertSource(alerts) ? alerts : arraySource(alerts));
+  }
+
+  /** Changes what one subscription's alert list answers: its alerts, 403, or 409 not registered. */
+  setSubscriptionAccess(id: string, access: SubscriptionAccess): void {
+    this.requireSubscription(id).access = access;
+  }
+
+  /** Queues faults for one subscription's alert list requests. */
+  injectSubscriptionFaults(id: string, ...faults: Fault[]): void {
+    const key = id.toLowerCase();
+    this.subscriptionFaults.set(key, [...(this.subscriptionFaults.get(key) ?? []), ...faults]);
+  }
+
+  /** Defines a management group: the subscriptions directly under it and its child groups. */
+  setManagementGroup(id: string, group: ManagementGroup): void {
+    this.tenant.setManagementGroup(id, group);
+  }
+
+  private requireSubscription(id: string): EmulatedSubscription {
+    const subscription = this.tenant.get(id);
+    if (!subscription) throw new Error(`No subscription '${id}' in the emulated tenant`);
+    return subscription;
   }
 
   /**
@@ -175,12 +247,13 @@ export class DefenderApiEmulator {
    * The stored object is not mutated, so the caller's copy keeps its old values.
    */
   patchAlertProperties(id: string, patch: Record<string, unknown>): void {
-    const index = this.store.indexOf(id);
+    const store = this.primary.alerts;
+    const index = store.indexOf(id);
     if (index < 0) throw new Error(`No alert with id '${id}'`);
-    const alert = this.store.at(index) as { properties?: unknown };
+    const alert = store.at(index) as { properties?: unknown };
     const properties =
       typeof alert.properties === 'object' && alert.properties !== null ? alert.properties : {};
-    this.store.set(index, { ...alert, properties: { ...properties, ...patch } });
+    store.set(index, { ...alert, properties: { ...properties, ...patch } });
   }
 
   /** Makes the alerts list answer 403 AuthorizationFailed, 404 SubscriptionNotFound, or normally (null). */
@@ -218,6 +291,14 @@ export class DefenderApiEmulator {
         ? this.listAlerts(req, url, decodeURIComponent(match[1] ?? ''))
         : methodNotAllowed(req);
     }
+    if (SUBSCRIPTIONS_PATH.test(path)) {
+      return req.method === 'GET' ? this.listSubscriptions(req, url) : methodNotAllowed(req);
+    }
+    if ((match = DESCENDANTS_PATH.exec(path))) {
+      return req.method === 'GET'
+        ? this.listDescendants(req, url, decodeURIComponent(match[1] ?? ''))
+        : methodNotAllowed(req);
+    }
     if ((match = DISCOVERY_PATH.exec(path))) {
       return req.method === 'GET' ? this.entraId.discovery(match[1] ?? '', requestId) : methodNotAllowed(req);
     }
@@ -234,57 +315,158 @@ export class DefenderApiEmulator {
   /** `GET /subscriptions/{sub}/providers/Microsoft.Security/alerts?api-version=2022-01-01[&$skipToken=…]`. */
   private async listAlerts(req: IncomingMessage, url: URL, subscriptionId: string): Promise<Reply> {
     // Faults model the network and ARM's front door, so they strike before authentication.
-    const fault = this.faults.shift();
+    const fault = this.faults.shift() ?? this.subscriptionFaults.get(subscriptionId.toLowerCase())?.shift();
     if (fault?.kind === 'reset') return { kind: 'reset' };
     if (fault?.kind === 'status') {
-      return faultError(fault.status, this.options.subscriptionId, this.objectId, fault.retryAfterSeconds);
+      return faultError(fault.status, subscriptionId, this.objectId, fault.retryAfterSeconds);
     }
     if (fault?.kind === 'slow') await this.delay(fault.delayMs);
 
     const authFailure = this.authenticate(header(req, 'authorization'));
     if (authFailure) return authFailure;
 
-    const apiVersion = url.searchParams.get('api-version');
-    if (apiVersion === null) {
-      return armError(
-        400,
-        'MissingApiVersionParameter',
-        'The api-version query parameter (?api-version=) is required for all requests.',
-      );
-    }
-    if (apiVersion !== ALERTS_API_VERSION) {
-      return armError(
-        400,
-        'InvalidApiVersionParameter',
-        `The api-version '${apiVersion}' is invalid. The supported versions are '${ALERTS_API_VERSION}'.`,
-      );
-    }
-    if (
-      subscriptionId.toLowerCase() !== this.options.subscriptionId.toLowerCase() ||
-      this.denied === 'notFound'
-    ) {
+    const versionProblem = checkApiVersion(url, ALERTS_API_VERSION);
+    if (versionProblem) return versionProblem;
+    const subscription = this.tenant.get(subscriptionId);
+    if (!subscription || (subscription === this.primary && this.denied === 'notFound')) {
       return subscriptionNotFound(subscriptionId);
     }
-    if (this.denied === 'forbidden') {
-      return authorizationFailed(this.options.clientId, this.objectId, this.options.subscriptionId);
+    if (
+      subscription.access === 'forbidden' ||
+      (subscription === this.primary && this.denied === 'forbidden')
+    ) {
+      return authorizationFailed(this.options.clientId, this.objectId, subscriptionId);
     }
+    if (subscription.access === 'notRegistered') return missingSubscriptionRegistration(subscriptionId);
+    const limit = this.take(`subscription:${subscription.id}`, 'subscription', subscriptionId);
+    if (limit.kind === 'throttled') return limit.reply;
 
-    const skipToken = url.searchParams.get('$skipToken') ?? url.searchParams.get('$skiptoken');
-    const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
+    const offset = readOffset(url);
     if (offset === undefined) return armError(400, 'InvalidSkipToken', 'The provided $skipToken is invalid.');
-
+    const store = subscription.alerts;
     const end = offset + this.pageSize;
     const nextLink =
-      end < this.store.length
+      end < store.length
         ? `${this.url}/subscriptions/${subscriptionId}/providers/Microsoft.Security/alerts?api-version=${ALERTS_API_VERSION}&$skipToken=${encodeSkipToken(end)}`
         : undefined;
     // One page serialised per request: cost is independent of the list's length.
-    const body = Buffer.from(JSON.stringify({ value: this.store.slice(offset, end), nextLink }));
+    const body = Buffer.from(JSON.stringify({ value: store.slice(offset, end), nextLink }));
     return {
       kind: 'respond',
       status: 200,
       body: fault?.kind === 'malformedPage' ? body.subarray(0, Math.floor(body.length / 2)) : body,
-      headers: { 'x-ms-ratelimit-remaining-subscription-reads': '11999' },
+      headers: { 'x-ms-ratelimit-remaining-subscription-reads': String(limit.remaining) },
+    };
+  }
+
+  /** `GET /subscriptions?api-version=2022-12-01`: every subscription the identity can see, paged. */
+  private listSubscriptions(req: IncomingMessage, url: URL): Reply {
+    const authFailure = this.authenticate(header(req, 'authorization'));
+    if (authFailure) return authFailure;
+    const versionProblem = checkApiVersion(url, SUBSCRIPTIONS_API_VERSION);
+    if (versionProblem) return versionProblem;
+    const limit = this.take('tenant', 'tenant', this.options.tenantId);
+    if (limit.kind === 'throttled') return limit.reply;
+    const visible = this.tenant.all();
+    return this.listPage(
+      url,
+      `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`,
+      visible,
+      limit.remaining,
+      (s) => ({
+        id: `/subscriptions/${s.id}`,
+        authorizationSource: 'RoleBased',
+        managedByTenants: [],
+        subscriptionId: s.id,
+        tenantId: s.tenantId,
+        displayName: s.displayName,
+        state: s.state,
+        subscriptionPolicies: {
+          locationPlacementId: 'Public_2014-09-01',
+          quotaId: 'PayAsYouGo_2014-09-01',
+          spendingLimit: 'Off',
+        },
+      }),
+    );
+  }
+
+  /** `GET /providers/Microsoft.Management/managementGroups/{id}/descendants?api-version=2020-05-01`, paged. */
+  private listDescendants(req: IncomingMessage, url: URL, groupId: string): Reply {
+    const authFailure = this.authenticate(header(req, 'authorization'));
+    if (authFailure) return authFailure;
+    const versionProblem = checkApiVersion(url, MANAGEMENT_GROUPS_API_VERSION);
+    if (versionProblem) return versionProblem;
+    const group = this.tenant.managementGroup(groupId);
+    if (!group || group.denied)
+      return managementGroupForbidden(this.options.clientId, this.objectId, groupId);
+    const limit = this.take('tenant', 'tenant', this.options.tenantId);
+    if (limit.kind === 'throttled') return limit.reply;
+    const path = `/providers/Microsoft.Management/managementGroups/${groupId}/descendants?api-version=${MANAGEMENT_GROUPS_API_VERSION}`;
+    return this.listPage(url, path, this.tenant.descendants(groupId), limit.remaining, (item) =>
+      item.kind === 'subscription'
+        ? {
+            id: `/subscriptions/${item.id}`,
+            type: 'Microsoft.Management/managementGroups/subscriptions',
+            name: item.id,
+            properties: {
+              displayName: this.tenant.get(item.id)?.displayName ?? item.id,
+              parent: { id: `/providers/Microsoft.Management/managementGroups/${item.parent}` },
+            },
+          }
+        : {
+            id: `/providers/Microsoft.Management/managementGroups/${item.id}`,
+            type: 'Microsoft.Management/managementGroups',
+            name: item.id,
+            properties: {
+              displayName: item.id,
+              parent: { id: `/providers/Microsoft.Management/managementGroups/${item.parent}` },
+            },
+          },
+    );
+  }
+
+  private listPage<T>(
+    url: URL,
+    path: string,
+    items: readonly T[],
+    remaining: number,
+    render: (item: T) => unknown,
+  ): Reply {
+    const offset = readOffset(url);
+    if (offset === undefined) return armError(400, 'InvalidSkipToken', 'The provided $skipToken is invalid.');
+    const size = this.options.listPageSize ?? 100;
+    const end = offset + size;
+    const nextLink = end < items.length ? `${this.url}${path}&$skipToken=${encodeSkipToken(end)}` : undefined;
+    return {
+      kind: 'respond',
+      status: 200,
+      body: Buffer.from(JSON.stringify({ value: items.slice(offset, end).map(render), nextLink })),
+      headers: { 'x-ms-ratelimit-remaining-tenant-reads': String(remaining) },
+    };
+  }
+
+  /** Takes a read from a bucket: the tokens left, or ARM's 429 with the seconds until one refills. */
+  private take(
+    key: string,
+    scope: 'subscription' | 'tenant',
+    id: string,
+  ): { kind: 'ok'; remaining: number } | { kind: 'throttled'; reply: Reply } {
+    const limit = this.options.readLimit ?? { capacity: 250, refillPerSecond: 25 };
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(limit.capacity, limit.refillPerSecond)));
+    const taken = bucket.take(Date.now());
+    if (taken.ok) return { kind: 'ok', remaining: taken.remaining };
+    const retryAfterSeconds = Math.max(1, Math.ceil(taken.waitMs / 1000));
+    if (scope === 'subscription')
+      return { kind: 'throttled', reply: faultError(429, id, this.objectId, retryAfterSeconds) };
+    return {
+      kind: 'throttled',
+      reply: armError(
+        429,
+        'TenantRequestsThrottled',
+        `Number of 'read' requests for tenant '${id}' actor '${this.objectId}' exceeded. Please try again after '${retryAfterSeconds}' seconds.`,
+        { 'Retry-After': String(retryAfterSeconds) },
+      ),
     };
   }
 
@@ -352,6 +534,30 @@ export class DefenderApiEmulator {
       this.timers.add(timer);
     });
   }
+}
+
+function checkApiVersion(url: URL, supported: string): Reply | undefined {
+  const apiVersion = url.searchParams.get('api-version');
+  if (apiVersion === null) {
+    return armError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
+  }
+  if (apiVersion !== supported) {
+    return armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${supported}'.`,
+    );
+  }
+  return undefined;
+}
+
+function readOffset(url: URL): number | undefined {
+  const skipToken = url.searchParams.get('$skipToken') ?? url.searchParams.get('$skiptoken');
+  return skipToken === null ? 0 : decodeSkipToken(skipToken);
 }
 
 function isAlertSource(value: readonly unknown[] | AlertSource): value is AlertSource {

@@ -39,6 +39,15 @@ param cron string
 @description('Required. Subscription whose alerts are collected (app setting subscription_id).')
 param collectedSubscriptionId string
 
+@description('Optional. More subscriptions to collect: comma-separated IDs, or * for every subscription the identity can see (app setting subscription_ids). Empty: not set.')
+param subscriptionIds string = ''
+
+@description('Optional. Collect every subscription under this management group (app setting management_group_id). Empty: not set.')
+param managementGroupId string = ''
+
+@description('Optional. Subscriptions never collected, comma-separated (app setting exclude_subscription_ids). Empty: not set.')
+param excludeSubscriptionIds string = ''
+
 @description('Required. Client ID the collector signs in with: the managed identity, or the app registration when a client secret is used (app setting client_id).')
 param collectorClientId string
 
@@ -222,6 +231,13 @@ var blobOutputSettings = outputTarget == 'blob'
     ]
   : []
 
+// Set only when given: the collector reads an empty setting as unset anyway, and the portal stays tidy.
+var subscriptionSelectionSettings = concat(
+  empty(subscriptionIds) ? [] : [{ name: 'subscription_ids', value: subscriptionIds }],
+  empty(managementGroupId) ? [] : [{ name: 'management_group_id', value: managementGroupId }],
+  empty(excludeSubscriptionIds) ? [] : [{ name: 'exclude_subscription_ids', value: excludeSubscriptionIds }]
+)
+
 var queueOutputSettings = outputTarget == 'queue'
   ? [
       {
@@ -321,6 +337,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       appSettings: concat(
         hostSettings,
         collectorSettings,
+        subscriptionSelectionSettings,
         clientSecretSettings,
         blobOutputSettings,
         queueOutputSettings,

@@ -1,16 +1,15 @@
 import type { CollectorSettings } from '../config/settings';
 import { ArmAlertSource } from '../defender/armAlertSource';
-import { createCredential } from '../defender/createCredential';
+import { createArmClient, principalHint } from '../defender/createArmClient';
 
 /** The configured alert source for one subscription, as the function builds it. */
 export function alertSourceFor(settings: CollectorSettings, subscriptionId: string): ArmAlertSource {
+  const arm = createArmClient(settings);
   return new ArmAlertSource({
-    credential: createCredential(settings),
+    arm,
+    credential: arm.options.credential,
     subscriptionId,
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
-    principalHint:
-      settings.credential.kind === 'defaultChain'
-        ? 'the signed-in identity'
-        : `the identity with client id '${settings.credential.clientId}'`,
+    principalHint: principalHint(settings),
   });
 }

@@ -2,22 +2,23 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadSettings } from '../config/settings';
 import { NdjsonSink } from '../output/fileSink';
-import { runCollection } from '../pipeline/runCollection';
-import { summaryLine } from '../pipeline/summaryLine';
+import { collectSubscriptions } from '../pipeline/collectSubscriptions';
 import { COMMON_OPTIONS, EXIT, noPositionals, readSettingsSource, runCommand } from './commandLine';
 import { hasNoAzureSettings } from './loadSettingsSource';
 
 export const COLLECT_USAGE = `Usage: npm run collect -- [--output <file|->] [--settings <local.settings.json>] [--verbose]
 
-Runs one collection cycle of the configured subscription with the settings the function reads
-(environment variables, then the "Values" of local.settings.json), writing records directly. With no
-Azure settings at all it runs a local demo against Azurite and the bundled Defender for Cloud API emulator.
+Runs one collection cycle of every configured subscription (at most max_concurrent_subscriptions at a
+time) with the settings the function reads (environment variables, then the "Values" of
+local.settings.json), writing records directly. With no Azure settings at all it runs a local demo
+against Azurite and the bundled Defender for Cloud API emulator.
 
   --output <file|->   where delivered records go, as NDJSON (default: .local/output/alerts-<time>.ndjson);
                       "-" writes them to stdout
   --settings <path>   settings file (default: ./local.settings.json, if present)
   --verbose           debug logs
-Logs and errors always go to stderr. Exit codes: 0 success, 1 failure, 2 usage error.`;
+Logs and errors always go to stderr; one summary line per subscription and a total. Exit codes: 0 success,
+1 failure, 2 usage error, 3 some subscriptions failed (each is named).`;
 
 const OPTIONS = { ...COMMON_OPTIONS, output: { type: 'string', short: 'o' } } as const;
 
@@ -37,15 +38,17 @@ export function collectCommand(argv: string[]): Promise<number> {
       values.output ?? `.local/output/alerts-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
     if (output !== '-') mkdirSync(dirname(resolve(output)), { recursive: true });
     const sink = new NdjsonSink(output === '-' ? '-' : { path: output }, logger);
-    const { summary } = await runCollection({
-      settings,
-      subscriptionId: settings.subscriptionId,
-      sink,
-      logger,
-    });
-    logger.info(summaryLine(summary));
-    if (output !== '-' && summary.delivered > 0)
-      logger.info(`Wrote ${summary.delivered} records to ${output}`);
-    return EXIT.ok;
+    const { outcomes } = await collectSubscriptions({ settings, sink, logger });
+    const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+    const delivered = outcomes.reduce((total, outcome) => total + (outcome.summary?.delivered ?? 0), 0);
+    logger.info(
+      `Collected ${outcomes.length - failed.length} of ${outcomes.length} subscriptions: delivered=${delivered}` +
+        (failed.length > 0 ? ` failed=${failed.length}` : ''),
+    );
+    if (output !== '-' && delivered > 0) logger.info(`Wrote ${delivered} records to ${output}`);
+    if (failed.length === 0) return EXIT.ok;
+    const names = failed.map((outcome) => `'${outcome.subscriptionId}': ${outcome.error ?? ''}`).join('; ');
+    logger.error(`${failed.length} subscriptions failed: ${names}`);
+    return failed.length === outcomes.length ? EXIT.failure : EXIT.partial;
   });
 }

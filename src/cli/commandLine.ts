@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { SettingsSource } from '../config/settingReaders';
+import type { CollectorSettings } from '../config/settings';
+import { needsDiscovery } from '../config/subscriptionSelection';
 import { describeError } from '../telemetry/describeError';
 import type { Logger } from '../telemetry/logger';
 import { StreamLogger } from '../telemetry/streamLogger';
 import { loadSettingsSource } from './loadSettingsSource';
 
 /** The command line's exit codes (README, "Command line"). */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
 
 /** Wrong arguments: the command prints its usage and exits with {@link EXIT.usage}. */
 export class UsageError extends Error {
@@ -80,3 +82,19 @@ export function readSettingsSource(settingsPath: string | undefined): SettingsSo
     );
   return loadSettingsSource(resolve(settingsPath ?? 'local.settings.json'), process.env);
 }
+
+/**
+ * The subscription a command acts on: `--subscription`, or the one subscription the settings name.
+ * @throws UsageError when the settings name several (or find them by discovery) and none was given.
+ */
+export function chosenSubscription(settings: CollectorSettings, option: string | undefined): string {
+  if (option !== undefined) {
+    if (!GUID.test(option)) throw new UsageError(`--subscription "${option}" is not a subscription ID.`);
+    return option.toLowerCase();
+  }
+  const { listed } = settings.subscriptions;
+  if (listed.length === 1 && !needsDiscovery(settings.subscriptions)) return listed[0]!;
+  throw new UsageError('Several subscriptions are configured: say which with --subscription <id>.');
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

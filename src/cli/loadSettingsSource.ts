@@ -34,5 +34,10 @@ export function loadSettingsSource(
 
 /** True when nothing points at a real Azure subscription: the local runner then runs its demo. */
 export function hasNoAzureSettings(source: SettingsSource): boolean {
-  return !source.tenant_id?.trim() && !source.subscription_id?.trim();
+  return (
+    !source.tenant_id?.trim() &&
+    !source.subscription_id?.trim() &&
+    !source.subscription_ids?.trim() &&
+    !source.management_group_id?.trim()
+  );
 }

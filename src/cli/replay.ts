@@ -12,7 +12,14 @@ import { createBlobServiceClient } from '../storage/createBlobServiceClient';
 import { createQueueServiceClient } from '../storage/createQueueServiceClient';
 import type { Logger } from '../telemetry/logger';
 import { alertSourceFor } from './clients';
-import { COMMON_OPTIONS, EXIT, readSettingsSource, runCommand, UsageError } from './commandLine';
+import {
+  chosenSubscription,
+  COMMON_OPTIONS,
+  EXIT,
+  readSettingsSource,
+  runCommand,
+  UsageError,
+} from './commandLine';
 
 export const REPLAY_USAGE = `Usage: npm run alerts -- replay <outbox|poison|source> [options]
 
@@ -141,7 +148,7 @@ async function replaySourceCommand(
     throw new UsageError('Say which alerts to replay: --from/--to, --ids, or both.');
   if (values.output !== undefined && values['to-outbox'] === true)
     throw new UsageError('Give --output or --to-outbox, not both.');
-  const subscriptionId = (values.subscription ?? settings.subscriptionId).toLowerCase();
+  const subscriptionId = chosenSubscription(settings, values.subscription);
   const now = new Date();
   const record = { format: settings.recordFormat, subscriptionId, observedAt: now.toISOString() };
   const source = alertSourceFor(settings, subscriptionId);

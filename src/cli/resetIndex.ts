@@ -1,8 +1,15 @@
-import { loadSettings } from '../config/settings';
+import { indexBlobName, loadSettings } from '../config/settings';
 import { BlobCollectionMarker } from '../dedupe/collectionMarker';
 import { createBlobServiceClient } from '../storage/createBlobServiceClient';
 import { alertSourceFor } from './clients';
-import { COMMON_OPTIONS, EXIT, noPositionals, readSettingsSource, runCommand } from './commandLine';
+import {
+  chosenSubscription,
+  COMMON_OPTIONS,
+  EXIT,
+  noPositionals,
+  readSettingsSource,
+  runCommand,
+} from './commandLine';
 
 export const RESET_INDEX_USAGE = `Usage: npm run alerts -- reset-index [--yes] [--subscription <id>] [--settings <path>]
 
@@ -19,16 +26,17 @@ export function resetIndexCommand(argv: string[]): Promise<number> {
   return runCommand(command, async ({ values, positionals }, logger) => {
     noPositionals(positionals);
     const settings = loadSettings(readSettingsSource(values.settings));
-    const subscriptionId = (values.subscription ?? settings.subscriptionId).toLowerCase();
+    const subscriptionId = chosenSubscription(settings, values.subscription);
     let alerts = 0;
     for await (const page of alertSourceFor(settings, subscriptionId).pages()) alerts += page.alerts.length;
     const blobs = createBlobServiceClient(settings.storage);
-    const index = blobs.getContainerClient(settings.index.container).getBlobClient(settings.index.blobName);
+    const blobName = indexBlobName(settings.index, subscriptionId);
+    const index = blobs.getContainerClient(settings.index.container).getBlobClient(blobName);
     const marker = new BlobCollectionMarker(
       blobs.getContainerClient(settings.delivery.outboxContainer),
       subscriptionId,
     );
-    const where = `'${settings.index.container}/${settings.index.blobName}' and '${marker.location}'`;
+    const where = `'${settings.index.container}/${blobName}' and '${marker.location}'`;
     if (values.yes !== true) {
       logger.warn(
         `Resetting subscription '${subscriptionId}' makes the next run deliver all ${alerts} alerts Defender for ` +

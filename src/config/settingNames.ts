@@ -5,6 +5,10 @@
 export const SETTING_NAMES = {
   tenantId: 'tenant_id',
   subscriptionId: 'subscription_id',
+  subscriptionIds: 'subscription_ids',
+  managementGroupId: 'management_group_id',
+  excludeSubscriptionIds: 'exclude_subscription_ids',
+  maxConcurrentSubscriptions: 'max_concurrent_subscriptions',
   cron: 'cron',
   clientId: 'client_id',
   clientSecret: 'client_secret',

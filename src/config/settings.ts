@@ -1,6 +1,11 @@
 import { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName } from './clouds';
 import { SETTING_NAMES as S } from './settingNames';
 import {
+  needsDiscovery,
+  readSubscriptionSelection,
+  type SubscriptionSelection,
+} from './subscriptionSelection';
+import {
   choiceSetting,
   guidSetting,
   httpsUrlSetting,
@@ -31,7 +36,9 @@ export type StorageSettings =
 /** Everything the collector reads, validated once and frozen. */
 export interface CollectorSettings {
   readonly tenantId: string;
-  readonly subscriptionId: string;
+  readonly subscriptions: SubscriptionSelection;
+  /** Subscriptions the local runner collects at once. */
+  readonly maxConcurrentSubscriptions: number;
   readonly credential: CredentialSettings;
   readonly cloud: {
     readonly name: AzureCloudName;
@@ -41,7 +48,11 @@ export interface CollectorSettings {
     readonly customAuthorityHost: boolean;
   };
   readonly storage: StorageSettings;
-  readonly index: { readonly container: string; readonly blobName: string };
+  readonly index: {
+    readonly container: string;
+    /** `index_blob`, allowed only with one subscription; `undefined`: `<subscription>.index`. */
+    readonly blobName: string | undefined;
+  };
   /**
    * The delivery pipeline's own storage, in the Functions account (docs/delivery.md): the work queue the
    * timer feeds and the workers take from, the outbox container the workers' batches land in, and the
@@ -73,7 +84,6 @@ export interface CollectorSettings {
 export const DEFAULT_MAX_ALERTS_PER_RUN = 10_000;
 const GUID_HINT = {
   tenant: 'Set it to the Directory (tenant) ID from the Entra ID overview page.',
-  subscription: 'Set it to the ID of the subscription whose Defender for Cloud alerts are collected.',
   client: 'Set it to the Application (client) ID of the app registration or of the managed identity.',
 };
 
@@ -83,10 +93,11 @@ const GUID_HINT = {
  */
 export function loadSettings(source: SettingsSource): CollectorSettings {
   const tenantId = guidSetting(source, S.tenantId, GUID_HINT.tenant);
-  const subscriptionId = guidSetting(source, S.subscriptionId, GUID_HINT.subscription);
+  const subscriptions = readSubscriptionSelection(source);
   const settings: CollectorSettings = {
     tenantId,
-    subscriptionId,
+    subscriptions,
+    maxConcurrentSubscriptions: integerSetting(source, S.maxConcurrentSubscriptions, { min: 1, max: 256 }, 8),
     credential: readCredential(source),
     cloud: readCloud(source),
     storage: readStorage(
@@ -96,7 +107,7 @@ export function loadSettings(source: SettingsSource): CollectorSettings {
     ),
     index: {
       container: storageNameSetting(source, S.indexContainer, 'container', 'defender-alerts-index')!,
-      blobName: storageNameSetting(source, S.indexBlob, 'blob', `${subscriptionId}.index`)!,
+      blobName: readIndexBlob(source, subscriptions),
     },
     delivery: {
       outboxContainer: storageNameSetting(source, S.outboxContainer, 'container', 'defender-alerts-outbox')!,
@@ -118,6 +129,23 @@ export function loadSettings(source: SettingsSource): CollectorSettings {
     },
   };
   return deepFreeze(settings);
+}
+
+/** `index_blob` names one blob: it cannot hold the indexes of several subscriptions. */
+function readIndexBlob(source: SettingsSource, subscriptions: SubscriptionSelection): string | undefined {
+  const blobName = storageNameSetting(source, S.indexBlob, 'blob', undefined);
+  if (blobName !== undefined && (subscriptions.listed.length !== 1 || needsDiscovery(subscriptions))) {
+    throw new Error(
+      `Invalid setting '${S.indexBlob}': "${blobName}" names one blob, but more than one subscription is ` +
+        `collected, each with its own index. Remove it to use '<subscription id>.index' for each.`,
+    );
+  }
+  return blobName;
+}
+
+/** The index blob of one subscription. */
+export function indexBlobName(index: CollectorSettings['index'], subscriptionId: string): string {
+  return index.blobName ?? `${subscriptionId}.index`;
 }
 
 function readCredential(source: SettingsSource): CredentialSettings {

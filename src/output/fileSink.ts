@@ -15,13 +15,21 @@ const NEWLINE = 0x0a;
  */
 export class NdjsonSink implements DirectSink {
   readonly kind = 'direct';
+  /** Writes run one after another: several subscriptions collected at once share the file. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly destination: '-' | { path: string },
     private readonly logger: Logger,
   ) {}
 
-  async write(records: readonly string[]): Promise<void> {
+  write(records: readonly string[]): Promise<void> {
+    const written = this.queue.then(() => this.writeNow(records));
+    this.queue = written.catch(() => undefined);
+    return written;
+  }
+
+  private async writeNow(records: readonly string[]): Promise<void> {
     const text = records.join('\n') + '\n';
     if (this.destination === '-') {
       await new Promise<void>((resolve, reject) =>

@@ -1,7 +1,8 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
-import type { CollectorSettings } from '../config/settings';
+import { indexBlobName, type CollectorSettings } from '../config/settings';
 import { ArmAlertSource } from '../defender/armAlertSource';
-import { createCredential } from '../defender/createCredential';
+import type { ArmClient } from '../defender/armClient';
+import { createArmClient, principalHint } from '../defender/createArmClient';
 import { BlobIndexStore } from '../dedupe/blobIndexStore';
 import { BlobCollectionMarker } from '../dedupe/collectionMarker';
 import { createBlobServiceClient } from '../storage/createBlobServiceClient';
@@ -24,22 +25,34 @@ export interface RunCollectionOptions {
   abortSignal?: AbortSignal;
   /** The clock; tests move it to stage runs hours apart. */
   now?: () => Date;
+  /** Clients to share; made from the settings when absent. */
+  clients?: CollectionClients;
 }
 
-/** Wires the real clients from the settings and runs one collection cycle of one subscription. */
+/** The clients one process shares across the subscriptions it collects (one token, one connection pool). */
+export interface CollectionClients {
+  arm: ArmClient;
+  blobService: BlobServiceClient;
+}
+
+export function createCollectionClients(
+  settings: CollectorSettings,
+  setup: { logger?: Logger; retryOptions?: RunCollectionOptions['retryOptions'] } = {},
+): CollectionClients {
+  return { arm: createArmClient(settings, setup), blobService: createBlobServiceClient(settings.storage) };
+}
+
+/** Runs one collection cycle of one subscription with the real clients. */
 export async function runCollection(options: RunCollectionOptions): Promise<CollectResult> {
   const { settings, subscriptionId, sink, logger } = options;
-  const blobService = createBlobServiceClient(settings.storage);
-  const principalHint =
-    settings.credential.kind === 'defaultChain'
-      ? "the app's managed identity"
-      : `the identity with client id '${settings.credential.clientId}'`;
+  const { arm, blobService } =
+    options.clients ?? createCollectionClients(settings, { logger, retryOptions: options.retryOptions });
   const source = new ArmAlertSource({
-    credential: createCredential(settings),
+    arm,
+    credential: arm.options.credential,
     subscriptionId,
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
-    principalHint,
-    retryOptions: options.retryOptions,
+    principalHint: principalHint(settings),
   });
   const outbox = blobService.getContainerClient(settings.delivery.outboxContainer);
   return collectAlerts({
@@ -65,7 +78,7 @@ export function createIndexStore(
 ): BlobIndexStore {
   return new BlobIndexStore(
     blobService.getContainerClient(settings.index.container),
-    settings.index.blobName,
+    indexBlobName(settings.index, subscriptionId),
     subscriptionId,
     new BlobCollectionMarker(
       blobService.getContainerClient(settings.delivery.outboxContainer),

@@ -19,6 +19,16 @@ export function formatLogLine(message: string, fields?: LogFields): string {
     : message;
 }
 
+/** A logger that adds `fields` to every line of `logger` (e.g. the subscription a run collects). */
+export function withFields(logger: Logger, fields: LogFields): Logger {
+  return {
+    debug: (message, more) => logger.debug(message, { ...fields, ...more }),
+    info: (message, more) => logger.info(message, { ...fields, ...more }),
+    warn: (message, more) => logger.warn(message, { ...fields, ...more }),
+    error: (message, more) => logger.error(message, { ...fields, ...more }),
+  };
+}
+
 /** Keeps every line in memory, for tests. */
 export class RecordingLogger implements Logger {
   readonly lines: { level: LogLevel; message: string; fields?: LogFields }[] = [];

@@ -14,6 +14,8 @@ export interface RunDimensions {
   dedupeMode: string;
   invocationId: string;
   dequeueCount: string;
+  /** Why a run was skipped: forbidden, notFound, notRegistered. */
+  reason?: string;
 }
 
 /** The part of `applicationinsights`' TelemetryClient the collector uses; tests pass a recording fake. */
@@ -27,7 +29,7 @@ export interface TelemetrySink {
   flush(): Promise<void>;
 }
 
-type Outcome = 'succeeded' | 'failed';
+type Outcome = 'succeeded' | 'failed' | 'skipped';
 
 /**
  * One custom event per invocation (outcome, counts as measurements) and one metric per count. Only counts
@@ -54,7 +56,9 @@ export class RunTelemetry {
             ...pick(summary, METRIC_NAMES),
             ...(workItemAgeInMinutes === undefined ? {} : { workItemAgeInMinutes }),
           };
-    this.record(RUN_EVENT_NAME, { outcome, ...dimensions }, values, METRIC_NAMES);
+    const properties: Record<string, string> = { outcome, ...dimensions };
+    if (dimensions.reason === undefined) delete properties.reason;
+    this.record(RUN_EVENT_NAME, properties, values, METRIC_NAMES);
   }
 
   /** A forwarder invocation: one outbox batch to the target. */
@@ -66,14 +70,14 @@ export class RunTelemetry {
     this.record(FORWARD_EVENT_NAME, { outcome, ...dimensions }, counts, FORWARD_METRIC_NAMES);
   }
 
-  /** A timer run: the work items it queued, and what waits in the poison queues. */
+  /** A timer run: the work items it queued, what discovery found, and what waits in the poison queues. */
   recordSchedule(
     outcome: Outcome,
     dimensions: { invocationId: string },
-    workItems: number,
+    counts: Partial<Record<Exclude<keyof typeof SCHEDULE_METRIC_NAMES, 'poisonMessages'>, number>>,
     poisonMessages: ReadonlyMap<string, number>,
   ): void {
-    this.record(SCHEDULE_EVENT_NAME, { outcome, ...dimensions }, { workItems }, SCHEDULE_METRIC_NAMES);
+    this.record(SCHEDULE_EVENT_NAME, { outcome, ...dimensions }, counts, SCHEDULE_METRIC_NAMES);
     for (const [queue, count] of poisonMessages)
       this.sink?.trackMetric({
         name: SCHEDULE_METRIC_NAMES.poisonMessages,

@@ -46,7 +46,13 @@ export const FORWARD_METRIC_NAMES = {
   forwardOversized: 'DefenderAlerts.ForwardOversized',
 } as const;
 export const SCHEDULE_METRIC_NAMES = {
+  /** Work items queued: one per subscription collected this cycle (0 fires the "nothing discovered" rule). */
   workItems: 'DefenderAlerts.WorkItems',
+  disabled: 'DefenderAlerts.Discovery.Disabled',
+  deleted: 'DefenderAlerts.Discovery.Deleted',
+  otherTenant: 'DefenderAlerts.Discovery.OtherTenant',
+  excluded: 'DefenderAlerts.Discovery.Excluded',
+  requests: 'DefenderAlerts.Discovery.Requests',
   /** Messages in a poison queue (dimension `queue`): work that failed every attempt and waits for replay. */
   poisonMessages: 'DefenderAlerts.PoisonMessages',
 } as const;

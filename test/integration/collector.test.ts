@@ -35,7 +35,7 @@ function collect(
   const loaded = loadSettings(settings);
   return runCollection({
     settings: loaded,
-    subscriptionId: loaded.subscriptionId,
+    subscriptionId: loaded.subscriptions.listed[0]!,
     sink,
     logger,
     retryOptions: FAST_RETRIES,

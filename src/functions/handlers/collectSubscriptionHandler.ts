@@ -1,6 +1,8 @@
 import { output, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
 import type { SettingsSource } from '../../config/settingReaders';
 import { loadSettings, type CollectorSettings } from '../../config/settings';
+import { describeSelection, isSelected } from '../../config/subscriptionSelection';
+import { SubscriptionUnavailableError } from '../../defender/armErrors';
 import { OUTBOX_BATCH_PATH_PATTERN, type WorkAttempt } from '../../delivery/outboxBatch';
 import { createOutboxSink } from '../../delivery/outboxSink';
 import { parseWorkItem } from '../../delivery/workItem';
@@ -48,10 +50,10 @@ export function createCollectSubscriptionFunction(
       const { subscriptionId } = workItem;
       dimensions.subscriptionId = subscriptionId;
       logger = new InvocationLogger(context, { subscriptionId, dequeueCount: queue.dequeueCount });
-      if (subscriptionId !== settings.subscriptionId) {
+      if (!isSelected(settings.subscriptions, subscriptionId)) {
         throw new Error(
           `The work item asks for subscription '${subscriptionId}', which this app does not collect ` +
-            `('subscription_id' is '${settings.subscriptionId}'). Remove the message, or fix the setting.`,
+            `(${describeSelection(settings.subscriptions)}). Remove the message, or fix the settings.`,
         );
       }
       const attempt: WorkAttempt = { workItem, messageId: queue.messageId, dequeueCount: queue.dequeueCount };
@@ -71,6 +73,14 @@ export function createCollectSubscriptionFunction(
       const age = queue.insertionTime && (now().getTime() - queue.insertionTime.getTime()) / 60_000;
       telemetry.recordRun('succeeded', dimensions, summary, age);
     } catch (error) {
+      if (error instanceof SubscriptionUnavailableError) {
+        // Retrying cannot help, and must not hold the queue: this subscription is skipped, on its own.
+        logger.warn(`Skipped subscription '${error.subscriptionId}' (${error.reason}): ${error.message}`, {
+          reason: error.reason,
+        });
+        telemetry.recordRun('skipped', { ...dimensions, reason: error.reason }, undefined);
+        return;
+      }
       logger.error(`Collection failed: ${describeError(error)}`);
       telemetry.recordRun('failed', dimensions, undefined);
       // Rethrown so that the host records the failure and the queue retries the message.

@@ -3,6 +3,9 @@ import type { QueueServiceClient } from '@azure/storage-queue';
 import type { SettingsSource } from '../../config/settingReaders';
 import { parseTimerSchedule, type TimerSchedule } from '../../config/schedule';
 import { loadSettings, type CollectorSettings } from '../../config/settings';
+import { describeSelection } from '../../config/subscriptionSelection';
+import { createArmClient } from '../../defender/createArmClient';
+import { discoverSubscriptions } from '../../defender/discoverSubscriptions';
 import { countPoisonMessages } from '../../delivery/poisonQueues';
 import { createWorkItem } from '../../delivery/workItem';
 import { createQueueServiceClient } from '../../storage/createQueueServiceClient';
@@ -17,9 +20,10 @@ import { flushQuietly } from './invocation';
 export const SCHEDULE_COLLECTION_FUNCTION = 'scheduleCollection';
 
 /**
- * The timer, on the `cron` schedule: one work item per subscription on the work queue, written by the
- * host's queue output binding. It keeps no state and needs no retry: if the write fails, nothing is lost
- * (Defender keeps alerts 90 days) and the next cycle asks again.
+ * The timer, on the `cron` schedule: discovers the subscriptions to collect (named ones need no request)
+ * and writes one work item per subscription on the work queue through the host's queue output binding.
+ * It keeps no state and needs no retry: if discovery or the write fails, nothing is lost (Defender keeps
+ * alerts 90 days) and the next cycle asks again.
  */
 export function createScheduleCollectionFunction(
   source: SettingsSource,
@@ -39,17 +43,35 @@ export function createScheduleCollectionFunction(
     const logger = new InvocationLogger(context, {});
     warnAboutSchedule(timer, schedule, logger);
     try {
-      const items = [createWorkItem(settings.subscriptionId, now())];
-      context.extraOutputs.set(
-        workQueue,
-        items.map((item) => JSON.stringify(item)),
-      );
+      const discovered = await discoverSubscriptions({
+        arm: createArmClient(settings, { logger, retryOptions: dependencies.retryOptions }),
+        selection: settings.subscriptions,
+        tenantId: settings.tenantId,
+        logger,
+      });
+      const at = now();
+      const items = discovered.subscriptions.map((subscriptionId) => createWorkItem(subscriptionId, at));
+      if (items.length > 0)
+        context.extraOutputs.set(
+          workQueue,
+          items.map((item) => JSON.stringify(item)),
+        );
+      else
+        logger.warn(
+          `Discovery found no subscription to collect (${describeSelection(settings.subscriptions)})`,
+        );
       logger.info(`Queued ${items.length} work items`, { subscriptions: items.length });
       const poison = await poisonCounts(queues, settings, logger);
-      telemetry.recordSchedule('succeeded', { invocationId: context.invocationId }, items.length, poison);
+      const { disabled, deleted, otherTenant, excluded, requests } = discovered.counts;
+      telemetry.recordSchedule(
+        'succeeded',
+        { invocationId: context.invocationId },
+        { workItems: items.length, disabled, deleted, otherTenant, excluded, requests },
+        poison,
+      );
     } catch (error) {
       logger.error(`Scheduling failed: ${describeError(error)}`);
-      telemetry.recordSchedule('failed', { invocationId: context.invocationId }, 0, new Map());
+      telemetry.recordSchedule('failed', { invocationId: context.invocationId }, {}, new Map());
       throw error;
     } finally {
       await flushQuietly(telemetry, logger);

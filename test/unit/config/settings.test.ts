@@ -12,6 +12,7 @@ import {
 } from '../../../src/config/settingReaders';
 import {
   DEFAULT_MAX_ALERTS_PER_RUN,
+  indexBlobName,
   loadSettings,
   type CollectorSettings,
 } from '../../../src/config/settings';
@@ -65,7 +66,13 @@ describe('loadSettings defaults', () => {
   it('fills every optional setting with its documented default', () => {
     expect(load()).toStrictEqual({
       tenantId: TENANT,
-      subscriptionId: SUBSCRIPTION,
+      subscriptions: {
+        listed: [SUBSCRIPTION],
+        allVisible: false,
+        managementGroupId: undefined,
+        excluded: [],
+      },
+      maxConcurrentSubscriptions: 8,
       credential: { kind: 'defaultChain' },
       cloud: {
         name: 'AzurePublicCloud',
@@ -74,7 +81,7 @@ describe('loadSettings defaults', () => {
         customAuthorityHost: false,
       },
       storage: { kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' },
-      index: { container: 'defender-alerts-index', blobName: `${SUBSCRIPTION}.index` },
+      index: { container: 'defender-alerts-index', blobName: undefined },
       delivery: {
         outboxContainer: 'defender-alerts-outbox',
         workQueue: 'defender-alerts-work',
@@ -123,8 +130,8 @@ describe('loadSettings defaults', () => {
       subscription_id: ` ${SUBSCRIPTION.toUpperCase()} `,
     });
     expect(settings.tenantId).toBe(TENANT);
-    expect(settings.subscriptionId).toBe(SUBSCRIPTION);
-    expect(settings.index.blobName).toBe(`${SUBSCRIPTION}.index`);
+    expect(settings.subscriptions.listed).toEqual([SUBSCRIPTION]);
+    expect(indexBlobName(settings.index, SUBSCRIPTION)).toBe(`${SUBSCRIPTION}.index`);
   });
 
   it('keeps configured index container and blob names', () => {
@@ -209,9 +216,29 @@ describe('loadSettings rejects bad values with a message naming the setting', ()
       notGuid('tenant_id', 'contoso.onmicrosoft.com', HINT.tenant),
     ],
     [
-      'missing subscription_id',
+      'no subscription setting at all',
       { subscription_id: undefined },
-      `Missing setting 'subscription_id': ${HINT.subscription}`,
+      "Missing setting 'subscription_id': say which subscriptions to collect with 'subscription_id' (one), " +
+        "'subscription_ids' (a comma-separated list, or * for every subscription the identity can see) or " +
+        "'management_group_id' (every subscription under a management group).",
+    ],
+    [
+      'a subscription_ids item that is not a GUID',
+      { subscription_ids: `${SUBSCRIPTION}, prod-subscription` },
+      'Invalid setting \'subscription_ids\': item 2, "prod-subscription", is not a subscription ID. Give ' +
+        'subscription IDs separated by commas, e.g. "00000000-0000-0000-0000-000000000000,11111111-1111-1111-1111-111111111111".',
+    ],
+    [
+      'a management_group_id with spaces',
+      { management_group_id: 'Contoso Root' },
+      'Invalid setting \'management_group_id\': "Contoso Root" is not a management group ID (up to 90 letters, ' +
+        "digits, '-', '_', '.', '(' and ')'). Use the group's ID, not its display name.",
+    ],
+    [
+      'index_blob with several subscriptions',
+      { subscription_ids: SUBSCRIPTION, management_group_id: 'contoso', index_blob: 'one.index' },
+      'Invalid setting \'index_blob\': "one.index" names one blob, but more than one subscription is collected, ' +
+        "each with its own index. Remove it to use '<subscription id>.index' for each.",
     ],
     ['an invalid client_id', { client_id: 'my-app' }, notGuid('client_id', 'my-app', HINT.client)],
     ['client_secret without client_id', { client_secret: 'x' }, SECRET_WITHOUT_ID],
@@ -478,7 +505,7 @@ describe('loadSettings GUID settings refuse values that would reshape a URL', ()
   it.each(['00000000-0000-0000-0000-000000000000', 'ABCDEF01-2345-6789-ABCD-EF0123456789'])(
     'accepts the GUID %s as subscription_id',
     (value) => {
-      expect(load({ subscription_id: value }).subscriptionId).toBe(value.toLowerCase());
+      expect(load({ subscription_id: value }).subscriptions.listed).toEqual([value.toLowerCase()]);
     },
   );
 });
@@ -939,5 +966,41 @@ describe('setting readers', () => {
       'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
     ];
     expect(Object.values(SETTING_NAMES)).toEqual(expect.arrayContaining(used));
+  });
+});
+
+describe('loadSettings subscription selection', () => {
+  const OTHER = '0f0e0d0c-0b0a-4908-8706-050403020100';
+  it.each<[string, SettingsSource, CollectorSettings['subscriptions']]>([
+    [
+      'subscription_id alone, as always',
+      {},
+      { listed: [SUBSCRIPTION], allVisible: false, managementGroupId: undefined, excluded: [] },
+    ],
+    [
+      'a list, merged with subscription_id without repeats, lower-cased',
+      { subscription_ids: ` ${OTHER.toUpperCase()} ,${SUBSCRIPTION}` },
+      { listed: [SUBSCRIPTION, OTHER], allVisible: false, managementGroupId: undefined, excluded: [] },
+    ],
+    [
+      '* for every visible subscription, with exclusions',
+      { subscription_id: undefined, subscription_ids: '*', exclude_subscription_ids: OTHER },
+      { listed: [], allVisible: true, managementGroupId: undefined, excluded: [OTHER] },
+    ],
+    [
+      'a management group alone',
+      { subscription_id: undefined, management_group_id: 'contoso-prod(eu).1' },
+      { listed: [], allVisible: false, managementGroupId: 'contoso-prod(eu).1', excluded: [] },
+    ],
+  ])('%s', (_case, overrides, selection) => {
+    expect(load(overrides).subscriptions).toStrictEqual(selection);
+  });
+
+  it('takes max_concurrent_subscriptions from 1 to 256, default 8', () => {
+    expect(load({}).maxConcurrentSubscriptions).toBe(8);
+    expect(load({ max_concurrent_subscriptions: '32' }).maxConcurrentSubscriptions).toBe(32);
+    expect(() => load({ max_concurrent_subscriptions: '0' })).toThrow(
+      'Invalid setting \'max_concurrent_subscriptions\': "0" is not a whole number from 1 to 256. Remove it to use 8.',
+    );
   });
 });

@@ -1,0 +1,142 @@
+import { SecurityCenter } from '@azure/arm-security';
+import { createPipelineRequest, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
+import type { TokenCredential } from '@azure/identity';
+import type { ArmThrottleObserver } from './armThrottle';
+
+export interface ArmClientOptions {
+  credential: TokenCredential;
+  resourceManagerEndpoint: string;
+  /** Retry tuning of the SDK pipeline (429 with Retry-After, 5xx and network errors, exponential backoff). */
+  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  userAgentPrefix?: string;
+  /** Reads ARM's remaining-reads headers and backs off when they run low. */
+  throttle?: ArmThrottleObserver;
+}
+
+/** A response after the client's deserialisation policy, which puts the parsed JSON body here. */
+export type ParsedResponse = PipelineResponse & { parsedBody?: unknown };
+
+/** One page of an ARM list: its `value` as parsed, and where the next page is. */
+export interface ArmPage {
+  value: unknown[];
+  pageNumber: number;
+}
+
+/** How a list's failures are described, and a non-200 answer turned into an error. */
+export interface ListDescription {
+  /** Who answers, for messages: "Defender for Cloud", "Azure Resource Manager". */
+  source: string;
+  /** What is listed: "the alert listing". */
+  what: string;
+  /** One item of the list: "alert". */
+  item: string;
+  failure: (response: PipelineResponse) => Error;
+}
+
+/**
+ * GETs through `@azure/arm-security`'s client pipeline (credential, user agent, SDK retries for 429 with
+ * Retry-After, 5xx and resets) for any ARM list, following `nextLink` only back to the same endpoint (the
+ * bearer token goes with it). Each page is parsed once, by the pipeline.
+ */
+export class ArmClient {
+  private readonly client: SecurityCenter;
+  readonly endpointOrigin: string;
+
+  constructor(readonly options: ArmClientOptions) {
+    // The subscription id of the generated client is never used: every request here is our own.
+    this.client = new SecurityCenter(options.credential, '00000000-0000-0000-0000-000000000000', {
+      endpoint: options.resourceManagerEndpoint,
+      // The generated client always asks for the public cloud's scope; sovereign clouds need their own.
+      credentialScopes: [`${options.resourceManagerEndpoint}/.default`],
+      retryOptions: options.retryOptions,
+      userAgentOptions: { userAgentPrefix: options.userAgentPrefix ?? 'defender-alerts-collector' },
+      additionalPolicies: options.throttle
+        ? [{ policy: options.throttle.policy(), position: 'perRetry' }]
+        : [],
+    });
+    this.endpointOrigin = new URL(options.resourceManagerEndpoint).origin;
+  }
+
+  /** `path` (with its query) under the resource manager endpoint. */
+  url(path: string): string {
+    return `${this.options.resourceManagerEndpoint}${path}`;
+  }
+
+  /** Every page of a list, in order. A failure mid-list throws: the caller must not take a partial list. */
+  async *pages(firstUrl: string, list: ListDescription, abortSignal?: AbortSignal): AsyncIterable<ArmPage> {
+    let url: string | undefined = firstUrl;
+    let pageNumber = 0;
+    while (url !== undefined) {
+      pageNumber += 1;
+      const response = await this.send(url, list, pageNumber, abortSignal);
+      const body = this.parsePage(response, list, pageNumber);
+      url = this.checkedNextLink(body.nextLink, list, pageNumber);
+      yield { value: body.value, pageNumber };
+    }
+  }
+
+  private async send(
+    url: string,
+    list: ListDescription,
+    pageNumber: number,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<ParsedResponse> {
+    try {
+      return await this.client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
+    } catch (error) {
+      // The client's deserialisation policy parses JSON bodies, and its error quotes the whole body, alert
+      // payloads included, which must never reach logs. Keep only the facts.
+      if (error instanceof RestError && error.code === RestError.PARSE_ERROR)
+        throw invalidJson(list, pageNumber, error.statusCode);
+      throw error;
+    }
+  }
+
+  private parsePage(
+    response: ParsedResponse,
+    list: ListDescription,
+    pageNumber: number,
+  ): { value: unknown[]; nextLink?: unknown } {
+    if (response.status !== 200) throw list.failure(response);
+    // The pipeline has already parsed a JSON body (`parsedBody`): parsing it again would double the cost of
+    // the largest step of a run. Other content types are parsed here.
+    let body: unknown = response.parsedBody;
+    if (body === undefined) {
+      try {
+        body = JSON.parse(response.bodyAsText ?? '');
+      } catch {
+        throw invalidJson(list, pageNumber, response.status);
+      }
+    }
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as { value?: unknown }).value)) {
+      throw new Error(
+        `${list.source} returned page ${pageNumber} of ${list.what} without a "value" array; ` +
+          `the run stops so that no ${list.item} is skipped.`,
+      );
+    }
+    return body as { value: unknown[]; nextLink?: unknown };
+  }
+
+  /** The bearer token goes with every request, so a nextLink may only point back at the same endpoint. */
+  private checkedNextLink(nextLink: unknown, list: ListDescription, pageNumber: number): string | undefined {
+    if (nextLink === undefined || nextLink === null || nextLink === '') return undefined;
+    if (
+      typeof nextLink !== 'string' ||
+      !URL.canParse(nextLink) ||
+      new URL(nextLink).origin !== this.endpointOrigin
+    ) {
+      throw new Error(
+        `${list.source} returned a nextLink on page ${pageNumber} that does not point at ` +
+          `${this.endpointOrigin}; refusing to follow it (the access token would be sent there).`,
+      );
+    }
+    return nextLink;
+  }
+}
+
+function invalidJson(list: ListDescription, pageNumber: number, status: number | undefined): Error {
+  return new Error(
+    `${list.source} returned page ${pageNumber} of ${list.what} as invalid JSON (HTTP ${status ?? '?'}); ` +
+      `the run stops so that no ${list.item} is skipped. It is retried on the next attempt.`,
+  );
+}

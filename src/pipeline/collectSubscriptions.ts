@@ -1,0 +1,68 @@
+import type { CollectorSettings } from '../config/settings';
+import { discoverSubscriptions, type DiscoveryCounts } from '../defender/discoverSubscriptions';
+import type { DirectSink } from '../delivery/sinks';
+import { describeError } from '../telemetry/describeError';
+import { withFields, type Logger } from '../telemetry/logger';
+import type { RunSummary } from './collectAlerts';
+import { forEachConcurrently } from './forEachConcurrently';
+import { createCollectionClients, runCollection, type RunCollectionOptions } from './runCollection';
+import { summaryLine } from './summaryLine';
+
+export interface SubscriptionOutcome {
+  subscriptionId: string;
+  summary?: RunSummary;
+  /** Why the subscription failed; its records, if any, were not committed. */
+  error?: string;
+}
+
+export interface CollectionOfSubscriptions {
+  discovery: DiscoveryCounts;
+  outcomes: SubscriptionOutcome[];
+}
+
+/**
+ * The local runner's cycle: discovers the configured subscriptions, then collects each with the
+ * worker's pipeline and a direct sink, at most `max_concurrent_subscriptions` at a time. A subscription
+ * that fails is reported with its reason; the others go on. One summary line per subscription.
+ *
+ * @throws Error when discovery fails: nothing is collected then.
+ */
+export async function collectSubscriptions(options: {
+  settings: CollectorSettings;
+  sink: DirectSink;
+  logger: Logger;
+  retryOptions?: RunCollectionOptions['retryOptions'];
+}): Promise<CollectionOfSubscriptions> {
+  const { settings, sink, logger } = options;
+  const clients = createCollectionClients(settings, { logger, retryOptions: options.retryOptions });
+  const discovered = await discoverSubscriptions({
+    arm: clients.arm,
+    selection: settings.subscriptions,
+    tenantId: settings.tenantId,
+    logger,
+  });
+  const settled = await forEachConcurrently(
+    discovered.subscriptions,
+    settings.maxConcurrentSubscriptions,
+    async (subscriptionId) => {
+      const subscriptionLogger = withFields(logger, { subscriptionId });
+      const { summary } = await runCollection({
+        settings,
+        subscriptionId,
+        sink,
+        logger: subscriptionLogger,
+        clients,
+      });
+      subscriptionLogger.info(summaryLine(summary));
+      return summary;
+    },
+  );
+  const outcomes = settled.map((result, position): SubscriptionOutcome => {
+    const subscriptionId = discovered.subscriptions[position]!;
+    if (result.status === 'fulfilled') return { subscriptionId, summary: result.value };
+    const error = describeError(result.reason);
+    logger.error(`Collection failed: ${error}`, { subscriptionId });
+    return { subscriptionId, error };
+  });
+  return { discovery: discovered.counts, outcomes };
+}
