@@ -60,8 +60,10 @@ param maxAlertsPerRun int = 10000
 @description('Optional. Largest record written to an Event Hub or a queue, in bytes (app setting output_max_record_bytes). 0 keeps the collector\'s default for the target: 1,000,000 for Event Hubs Standard and above (a new namespace is Standard), 48,000 for a queue. Set 250000 for an existing Event Hubs Basic namespace. Ignored for the blob target.')
 param outputMaxRecordBytes int = 0
 
-@description('Optional. ID of the subscription whose Defender for Cloud alerts are collected. Defaults to the deployment subscription. The Security Reader role is assigned there, so the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator on it, or sets assignSecurityReader to false and assigns it separately.')
-param collectedSubscriptionId string = subscription().subscriptionId
+// Empty means the deployment subscription: an empty default, rather than subscription().subscriptionId, so that azd
+// versions that pass an unset variable as '' (before 1.15) still get the default.
+@description('Optional. ID of the subscription whose Defender for Cloud alerts are collected. Empty: the deployment subscription. Security Reader is assigned there through a deployment at that subscription, so the deployer needs Microsoft.Resources/deployments/write and Microsoft.Authorization/roleAssignments/write on it (Owner, or Contributor plus User Access Administrator), or sets assignSecurityReader to false and has the role assigned separately.')
+param collectedSubscriptionId string = ''
 
 @description('Optional. Assign Security Reader on the collected subscription to the identity that reads the alerts. Set to false when someone else grants it (see docs/deploy.md).')
 param assignSecurityReader bool = true
@@ -104,15 +106,15 @@ param workItemMaxAgeInMinutes int = 90
 @description('Optional. Days an outbox batch (the records a worker handed over, which the forwarder reads and replay can resend) is kept before the storage lifecycle rule deletes it.')
 param outboxRetentionInDays int = 30
 
+// Empty means the cloud of this deployment, for the same reason as collectedSubscriptionId.
 @allowed([
+  ''
   'AzurePublicCloud'
   'AzureUSGovernment'
   'AzureChinaCloud'
 ])
-@description('Optional. Azure cloud of the collected subscription, app setting azure_cloud. Defaults to the cloud of this deployment.')
-param azureCloud string = environment().name == 'AzureUSGovernment'
-  ? 'AzureUSGovernment'
-  : environment().name == 'AzureChinaCloud' ? 'AzureChinaCloud' : 'AzurePublicCloud'
+@description('Optional. Azure cloud of the collected subscription, app setting azure_cloud. Empty: the cloud of this deployment.')
+param azureCloud string = ''
 
 // The timer trigger is a singleton (the host holds a blob lease per schedule), but the queue-triggered worker
 // (collectSubscription) and forwarder (forwardBatch) scale out with their queues' lengths: with many subscriptions the
@@ -150,6 +152,12 @@ var newEventHubName = 'defender-alerts'
 
 var useClientSecret = !empty(clientSecret ?? '')
 var useExistingEventHub = !empty(existingEventHubResourceId)
+var collectedSubscription = empty(collectedSubscriptionId) ? subscription().subscriptionId : collectedSubscriptionId
+var collectedCloud = !empty(azureCloud)
+  ? azureCloud
+  : environment().name == 'AzureUSGovernment'
+      ? 'AzureUSGovernment'
+      : environment().name == 'AzureChinaCloud' ? 'AzureChinaCloud' : 'AzurePublicCloud'
 
 // Invalid combinations stop the deployment with fail(). Resources use the checked values, never the raw parameters,
 // so a check runs wherever its value matters; only ?: and ?? short-circuit, hence the nested ternaries.
@@ -318,7 +326,7 @@ module rbac 'app/rbac.bicep' = {
 // Security Reader on the collected subscription: the managed identity, or the app registration when a secret is used.
 module securityReader 'app/rbac-subscription.bicep' = if (assignSecurityReader) {
   name: 'securityReader-${resourceToken}'
-  scope: subscription(collectedSubscriptionId)
+  scope: subscription(collectedSubscription)
   params: {
     principalId: empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId
   }
@@ -339,10 +347,10 @@ module functionApp 'app/functionApp.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     cron: cron
-    collectedSubscriptionId: collectedSubscriptionId
+    collectedSubscriptionId: collectedSubscription
     collectorClientId: empty(checkedClientId) ? identity.outputs.clientId : checkedClientId
     clientCredentialUri: useClientSecret ? keyVault!.outputs.clientCredentialUri : ''
-    azureCloud: azureCloud
+    azureCloud: collectedCloud
     outputTarget: checkedOutputTarget
     dedupeMode: dedupeMode
     recordFormat: recordFormat
@@ -401,7 +409,7 @@ output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output AZURE_KEY_VAULT_NAME string = useClientSecret ? keyVault!.outputs.name : ''
-output DEFENDER_COLLECTED_SUBSCRIPTION_ID string = collectedSubscriptionId
+output DEFENDER_COLLECTED_SUBSCRIPTION_ID string = collectedSubscription
 output DEFENDER_OUTBOX_CONTAINER string = outboxContainerName
 output DEFENDER_WORK_QUEUE string = workQueueName
 output DEFENDER_FORWARD_QUEUE string = forwardQueueName

@@ -30,10 +30,22 @@ describe('the azd project', () => {
     });
   });
 
+  it('builds the package remotely, which azd accepts only while .funcignore excludes node_modules', () => {
+    expect(azureYaml).toMatch(/^ {4}host: function\n(?: {4}#.*\n)* {4}remoteBuild: true\n/m);
+    const funcignore = readFileSync(join(REPO_ROOT, '.funcignore'), 'utf8').split('\n');
+    expect(funcignore).toContain('node_modules');
+  });
+
+  it('requires azd 1.14 or later: optional secure parameters left unset, and Bicep with fail()', () => {
+    expect(azureYaml).toMatch(/^requiredVersions:\n {2}azd: '>= 1\.14\.0'\n/m);
+  });
+
+  const parametersFile = JSON.parse(readFileSync(join(INFRA_DIR, 'main.parameters.json'), 'utf8')) as {
+    parameters: Record<string, { value: unknown }>;
+  };
+
   it('maps every entry of main.parameters.json to a parameter of main.bicep', () => {
-    const file = JSON.parse(readFileSync(join(INFRA_DIR, 'main.parameters.json'), 'utf8')) as {
-      parameters: Record<string, { value: unknown }>;
-    };
+    const file = parametersFile;
     const declared = Object.keys(mainParameters);
     expect(Object.keys(file.parameters).filter((name) => !declared.includes(name))).toEqual([]);
     expect(file.parameters.environmentName?.value).toBe('${AZURE_ENV_NAME}');
@@ -42,6 +54,39 @@ describe('the azd project', () => {
       (name) => mainParameters[name]?.defaultValue === undefined && mainParameters[name]?.nullable !== true,
     );
     expect(required.filter((name) => !(name in file.parameters))).toEqual([]);
+  });
+
+  // azd before 1.15 passes an unset variable to a string parameter as '' instead of leaving it out: a string with a
+  // default must either default to '' or name its default in the file, as ${VAR=default}.
+  it('gives every string parameter its default when its azd variable is unset, whatever the azd version', () => {
+    const found = Object.entries(parametersFile.parameters).map(([name, { value }]) => {
+      const declared = mainParameters[name];
+      const fallback = /^\$\{[A-Z_]+(?:=(.*))?\}$/.exec(String(value))?.[1];
+      return { name, type: declared?.type, default: declared?.defaultValue, fallback };
+    });
+    const strings = found.filter((p) => p.type === 'string' && p.default !== undefined);
+    expect(strings.filter((p) => (p.fallback ?? '') !== p.default)).toEqual([]);
+    expect(strings.filter((p) => p.fallback !== undefined).map((p) => [p.name, p.fallback])).toEqual([
+      ['cron', '0 0 */1 * * *'],
+      ['outputTarget', 'blob'],
+      ['dedupeMode', 'content'],
+      ['recordFormat', 'raw'],
+    ]);
+  });
+
+  it('reads an empty collected subscription and cloud as those of the deployment', () => {
+    expect(snapshotOf('blob').outputs.DEFENDER_COLLECTED_SUBSCRIPTION_ID).toBe(
+      SNAPSHOT_CONTEXT.subscriptionId,
+    );
+    const settings = onlyResource(snapshotOf('blob'), 'Microsoft.Web/sites').properties as {
+      siteConfig: { appSettings: { name: string; value: string }[] };
+    };
+    const setting = (name: string) => settings.siteConfig.appSettings.find((s) => s.name === name)?.value;
+    // The snapshot leaves environment() to the deployment.
+    expect([setting('subscription_id'), setting('azure_cloud')]).toEqual([
+      SNAPSHOT_CONTEXT.subscriptionId,
+      "[if(equals(environment().name, 'AzureUSGovernment'), 'AzureUSGovernment', if(equals(environment().name, 'AzureChinaCloud'), 'AzureChinaCloud', 'AzurePublicCloud'))]",
+    ]);
   });
 
   it('deploys at subscription scope into a resource group it creates, with UPPER_SNAKE outputs', () => {

@@ -189,7 +189,7 @@ describe('main.bicep wires the role assignments', () => {
   it('assigns Security Reader at the collected subscription, unless told not to', () => {
     const { deployment, template: nested } = moduleAt(template, 'securityReader');
     expect([deployment.subscriptionId, deployment.resourceGroup, deployment.condition]).toEqual([
-      "[parameters('collectedSubscriptionId')]",
+      "[variables('collectedSubscription')]",
       undefined,
       "[parameters('assignSecurityReader')]",
     ]);
