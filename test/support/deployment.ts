@@ -48,8 +48,11 @@ export const EVERY_ATTEMPT_FAILED = [
   'movedToPoison',
 ] as const;
 
-/** Faults for the n-th attempt (1-based) of whichever message a drain processes next. */
-export type FaultPlan = (attempt: { dequeueCount: number; index: number }) => InvocationFaults | undefined;
+/** A drain gives up after this many invocations of one queue (a message retried for ever, say). */
+const MAX_INVOCATIONS_PER_DRAIN = 5_000;
+
+/** Faults for the n-th invocation (1-based) of a drain, whichever message it takes. */
+export type FaultPlan = (invocation: { index: number }) => InvocationFaults | undefined;
 
 export interface DrainResult {
   work: QueueProcessingRecord[];
@@ -69,10 +72,17 @@ export interface Deployment {
   work(faults?: InvocationFaults): Promise<QueueProcessingRecord | undefined>;
   /** The forwarder processes the next forward request. */
   forward(faults?: InvocationFaults): Promise<QueueProcessingRecord | undefined>;
-  /** Processes the work queue, then the forward queue, until neither has a visible message. */
-  drain(faults?: { work?: FaultPlan; forward?: FaultPlan }): Promise<DrainResult>;
+  /**
+   * Processes the work queue, then the forward queue, until neither has a visible message; `instances` hosts
+   * take messages at once (default 1).
+   */
+  drain(faults?: { work?: FaultPlan; forward?: FaultPlan }, instances?: number): Promise<DrainResult>;
   /** The timer at `at`, then a drain. */
-  cycle(at: number, faults?: { work?: FaultPlan; forward?: FaultPlan }): Promise<DrainResult>;
+  cycle(
+    at: number,
+    faults?: { work?: FaultPlan; forward?: FaultPlan },
+    instances?: number,
+  ): Promise<DrainResult>;
   /** Every record the target received, in order. */
   targetRecords(): Promise<string[]>;
   /** The same storage and queues with other settings (a configuration change and restart). */
@@ -121,21 +131,29 @@ function deployWith(
   const hosts = shared.hosts;
   hosts.push(host);
 
+  /**
+   * Processes a queue until no message is visible, with `instances` hosts taking messages at once. The plan
+   * sees each invocation's number, in the order they start.
+   */
   async function drainQueue(
     process: (faults?: InvocationFaults) => Promise<QueueProcessingRecord | undefined>,
     plan: FaultPlan | undefined,
+    instances: number,
   ): Promise<QueueProcessingRecord[]> {
     const records: QueueProcessingRecord[] = [];
-    for (let index = 1; index <= 100; index += 1) {
-      // The plan sees the dequeue count the message will have: peek to learn it.
-      const record = await process(plan?.({ dequeueCount: await nextDequeueCount(), index }));
-      if (record === undefined) return records;
-      records.push(record);
-    }
-    throw new Error('The queue did not drain in 100 invocations');
+    let started = 0;
+    const lane = async (): Promise<void> => {
+      while (started < MAX_INVOCATIONS_PER_DRAIN) {
+        started += 1;
+        const record = await process(plan?.({ index: started }));
+        if (record === undefined) return;
+        records.push(record);
+      }
+      throw new Error(`The queue did not drain in ${MAX_INVOCATIONS_PER_DRAIN} invocations`);
+    };
+    await Promise.all(Array.from({ length: instances }, lane));
+    return records;
   }
-
-  let nextDequeueCount = (): Promise<number> => Promise.resolve(0);
 
   const deployment: Deployment = {
     settings,
@@ -146,17 +164,15 @@ function deployWith(
     schedule: () => host.invokeTimer('scheduleCollection', timer.options, { isPastDue: false }),
     work: (faults) => host.processNextQueueMessage('collectSubscription', worker.options, faults),
     forward: (faults) => host.processNextQueueMessage('forwardBatch', forwarder.options, faults),
-    async drain(faults = {}) {
-      nextDequeueCount = () => peekDequeueCount(worker.settings.delivery.workQueue);
-      const work = await drainQueue((f) => deployment.work(f), faults.work);
-      nextDequeueCount = () => peekDequeueCount(worker.settings.delivery.forwardQueue);
-      const forward = await drainQueue((f) => deployment.forward(f), faults.forward);
+    async drain(faults = {}, instances = 1) {
+      const work = await drainQueue((f) => deployment.work(f), faults.work, instances);
+      const forward = await drainQueue((f) => deployment.forward(f), faults.forward, instances);
       return { work, forward };
     },
-    async cycle(at, faults) {
+    async cycle(at, faults, instances) {
       state.clock = at;
       await deployment.schedule();
-      return deployment.drain(faults);
+      return deployment.drain(faults, instances);
     },
     async targetRecords() {
       const output = forwarder.settings.output;
@@ -170,14 +186,6 @@ function deployWith(
     },
   };
   return deployment;
-}
-
-/** The dequeue count of the next visible message (+1, as receiving it will make it), or 0. */
-async function peekDequeueCount(queueName: string): Promise<number> {
-  const queue = queueService().getQueueClient(queueName);
-  if (!(await queue.exists())) return 0;
-  const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 1 });
-  return (peekedMessageItems[0]?.dequeueCount ?? -1) + 1;
 }
 
 async function readQueueTexts(queueName: string): Promise<string[]> {

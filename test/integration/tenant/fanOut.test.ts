@@ -1,0 +1,166 @@
+import { generateAlerts } from '../../../emulators/defender/alertFactory';
+import { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
+import { main } from '../../../src/cli/main';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  SUBSCRIPTION_ID,
+  TENANT_ID,
+  testSettings,
+} from '../../support/collectorHarness';
+import { deploy, tally } from '../../support/deployment';
+import { testTlsFromEnv } from '../../support/emulator/testTls';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-23T10:00:00Z');
+const OTHER_TENANT = '0a0b0c0d-0e0f-4010-8011-121314151617';
+const sub = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+let emulator: DefenderApiEmulator;
+beforeEach(async () => {
+  emulator = new DefenderApiEmulator({
+    tls: testTlsFromEnv(),
+    tenantId: TENANT_ID,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    subscriptionId: SUBSCRIPTION_ID,
+    pageSize: 20,
+  });
+  await emulator.start();
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+
+/** A tenant of healthy subscriptions and one of each kind of trouble. */
+function tenantWithTrouble() {
+  const alertsOf = (n: number, count: number) =>
+    generateAlerts({ count, seed: 500 + n, subscriptionId: sub(n) });
+  const healthy = [1, 2, 3].map((n) => ({ id: sub(n), alerts: alertsOf(n, 15) }));
+  for (const { id, alerts } of healthy) emulator.addSubscription(id, { alerts });
+  emulator.addSubscription(sub(4), { alerts: alertsOf(4, 5), access: 'forbidden' });
+  emulator.addSubscription(sub(5), { alerts: alertsOf(5, 5), access: 'notRegistered' });
+  emulator.addSubscription(sub(6), { alerts: alertsOf(6, 5), state: 'Disabled' });
+  emulator.addSubscription(sub(7), { alerts: alertsOf(7, 5), tenantId: OTHER_TENANT });
+  // Throttled twice, then answers: the SDK's retries honour Retry-After.
+  emulator.injectSubscriptionFaults(
+    sub(2),
+    { kind: 'status', status: 429, retryAfterSeconds: 0 },
+    { kind: 'status', status: 503 },
+  );
+  return healthy.flatMap(({ alerts }) => alerts);
+}
+
+describe('every subscription of a tenant through the worker path', () => {
+  it('queues one work item per collected subscription; a failing one is skipped on its own, the others deliver', async () => {
+    const expected = tenantWithTrouble();
+    const app = deploy(
+      emulator,
+      { subscription_id: '', subscription_ids: '*', output_target: 'eventhub' },
+      T0,
+    );
+    const first = await app.cycle(T0);
+    expect(first.work).toHaveLength(6);
+    expect(new Set(first.work.map((record) => record.completion))).toEqual(new Set(['deleted']));
+    expect(tally(await app.targetRecords(), expected)).toEqual({ lost: 0, duplicates: 0 });
+    expect(await app.targetRecords()).toHaveLength(45);
+
+    const runs = app.telemetry.events.filter((event) => event.name === 'DefenderAlertsCollection');
+    expect(
+      runs
+        .map((event) => [
+          event.properties?.subscriptionId,
+          event.properties?.outcome,
+          event.properties?.reason,
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        [SUBSCRIPTION_ID, 'succeeded', undefined],
+        [sub(1), 'succeeded', undefined],
+        [sub(2), 'succeeded', undefined],
+        [sub(3), 'succeeded', undefined],
+        [sub(4), 'skipped', 'forbidden'],
+        [sub(5), 'skipped', 'notRegistered'],
+      ].sort(),
+    );
+    const schedule = app.telemetry.events.find((event) => event.name === 'DefenderAlertsSchedule');
+    expect(schedule?.measurements).toMatchObject({
+      'DefenderAlerts.WorkItems': 6,
+      'DefenderAlerts.Discovery.Disabled': 1,
+      'DefenderAlerts.Discovery.OtherTenant': 1,
+    });
+    const skipped = first.work
+      .flatMap((record) => record.invocation!.logs)
+      .filter((line) => line.level === 'warning');
+    expect(skipped.map((line) => line.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Skipped subscription '${sub(4)}' \\(forbidden\\): .*HTTP 403 AuthorizationFailed.*Security Reader`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^Skipped subscription '${sub(5)}' \\(notRegistered\\): .*MissingSubscriptionRegistration.*az provider register --namespace Microsoft.Security`,
+        ),
+      ),
+    ]);
+
+    const second = await app.cycle(T0 + HOUR);
+    expect(second.forward).toEqual([]);
+    expect(await app.targetRecords()).toHaveLength(45);
+  });
+});
+
+describe('every subscription of a tenant through the local runner', () => {
+  it('collects each configured subscription, names each failure, and exits 3', async () => {
+    const expected = tenantWithTrouble();
+    const settings = testSettings(emulator, {
+      subscription_id: '',
+      subscription_ids: `${sub(1)},${sub(2)},${sub(3)},${sub(4)}`,
+      max_concurrent_subscriptions: '2',
+    });
+    const errors: string[] = [];
+    const records: string[] = [];
+    const saved = { ...process.env };
+    const write = {
+      out: process.stdout.write.bind(process.stdout),
+      err: process.stderr.write.bind(process.stderr),
+    };
+    const capture = (into: string[]) =>
+      ((chunk: string | Uint8Array, encodingOrDone?: unknown, done?: unknown) => {
+        into.push(String(chunk));
+        const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
+        if (typeof callback === 'function') (callback as () => void)();
+        return true;
+      }) as typeof process.stdout.write;
+    process.stdout.write = capture(records);
+    process.stderr.write = capture(errors);
+    Object.assign(process.env, settings);
+    let code: number;
+    try {
+      code = await main(['collect', '--output', '-']);
+    } finally {
+      process.stdout.write = write.out;
+      process.stderr.write = write.err;
+      process.env = saved;
+    }
+    const lines = records.join('').split('\n').filter(Boolean);
+    expect(code).toBe(3);
+    expect(tally(lines, expected)).toEqual({ lost: 0, duplicates: 0 });
+    expect(lines).toHaveLength(45);
+    const log = errors.join('');
+    for (const n of [1, 2, 3])
+      expect(log).toMatch(
+        new RegExp(
+          `INFO  Collected Defender for Cloud alerts: fetched=15 new=15 .* \\{"subscriptionId":"${sub(n)}"\\}`,
+        ),
+      );
+    expect(log).toContain('Collected 3 of 4 subscriptions: delivered=45 failed=1');
+    expect(log).toMatch(
+      new RegExp(
+        `ERROR 1 subscriptions failed: '${sub(4)}': Listing Defender for Cloud alerts of subscription '${sub(4)}' failed with HTTP 403 AuthorizationFailed`,
+      ),
+    );
+  });
+});
