@@ -72,9 +72,11 @@ var actionGroupIds = !empty(alertActionGroupResourceId)
   ? [alertActionGroupResourceId]
   : createActionGroup ? [actionGroup.id] : []
 
-// (a) A run failed: the run event says so, or the Functions host recorded a failed invocation (a crash before the
-// event was sent). Evaluated every 15 minutes over the last 15.
-var failedRunQuery = 'union (customEvents | where name == "DefenderAlertsCollection" and tostring(customDimensions.outcome) == "failed" | project timestamp), (requests | where success == false | project timestamp)'
+// (a) A run failed: the Functions host recorded a failed invocation. Every handler logs and rethrows, so a run that
+// reports outcome failed is also a failed request, and so is a crash before any event was sent. Log search alert rules
+// don't accept search or union outside cross-resource queries, hence one table. Evaluated every 15 minutes over the
+// last 30, so that a request ingested late still falls in a window.
+var failedRunQuery = 'requests | where success == false'
 
 // (b) No successful run in the window. summarize without "by" always returns one row, so an empty window gives 0.
 var noSuccessfulRunQuery = 'customEvents | where timestamp > ago(${noSuccessfulRunWindowInHours}h) | where name == "DefenderAlertsCollection" and tostring(customDimensions.outcome) == "succeeded" | summarize succeededRuns = count()'
@@ -98,14 +100,14 @@ resource failedRunAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   kind: 'LogAlert'
   properties: {
     displayName: 'Defender alerts collector: a run failed'
-    description: 'A collection run reported outcome failed, or its function invocation failed. See the exceptions and traces of the run (operation_Id) in Application Insights.'
+    description: 'An invocation of the timer, the worker or the forwarder failed (the handlers rethrow every failure). See the exceptions and traces of its operation_Id in Application Insights.'
     severity: 2
     enabled: true
     scopes: [
       applicationInsights.id
     ]
     evaluationFrequency: 'PT15M'
-    windowSize: 'PT15M'
+    windowSize: 'PT30M'
     criteria: {
       allOf: [
         {

@@ -76,12 +76,21 @@ describe('alert rules on Application Insights', () => {
     );
   });
 
-  it('a failed run: the run event reports failed, or the function invocation failed', () => {
-    const { query, threshold } = criterionOf(rules['run-failed']);
-    expect(query).toContain(`customEvents | where name == "${RUN_EVENT_NAME}"`);
-    expect(query).toContain('tostring(customDimensions.outcome) == "failed"');
-    expect(query).toContain('requests | where success == false');
-    expect(threshold).toBe(0);
+  it('a failed run: any failed invocation, over the last 30 minutes every 15, since every handler rethrows', () => {
+    const rule = rules['run-failed'];
+    const criterion = criterionOf(rule);
+    expect(criterion).toMatchObject({
+      query: 'requests | where success == false',
+      timeAggregation: 'Count',
+      operator: 'GreaterThan',
+      threshold: 0,
+    });
+    expect([rule?.properties?.windowSize, rule?.properties?.evaluationFrequency]).toEqual(['PT30M', 'PT15M']);
+  });
+
+  it('query one table each: log search alert rules refuse search and union outside cross-resource queries', () => {
+    const queries = Object.values(rules).map((rule) => criterionOf(rule).query);
+    expect(queries.filter((query) => /\b(union|search)\b/.test(query))).toEqual([]);
   });
 
   it('no successful run: counts succeeded run events over noSuccessfulRunWindowInHours and fires below one', () => {
