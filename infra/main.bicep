@@ -65,8 +65,32 @@ param outputMaxRecordBytes int = 0
 @description('Optional. ID of the subscription whose Defender for Cloud alerts are collected. Empty: the deployment subscription. Security Reader is assigned there through a deployment at that subscription, so the deployer needs Microsoft.Resources/deployments/write and Microsoft.Authorization/roleAssignments/write on it (Owner, or Contributor plus User Access Administrator), or sets assignSecurityReader to false and has the role assigned separately.')
 param collectedSubscriptionId string = ''
 
-@description('Optional. Assign Security Reader on the collected subscription to the identity that reads the alerts. Set to false when someone else grants it (see docs/deploy.md).')
+// One switch per role assignment. Each is named guid(scope, principal, role), so it fails with RoleAssignmentExists
+// when the principal already holds the role at that scope under another name (granted by hand, or by another
+// template): turn that one off, or leave it to whoever may assign roles there (docs/deploy.md says how).
+@description('Optional. Assign Security Reader on the collected subscription to the identity that reads the alerts. Set to false when it already holds it there, or someone else grants it (see docs/deploy.md).')
 param assignSecurityReader bool = true
+
+@description('Optional. Assign Storage Blob Data Owner on the storage account to the managed identity (host storage, deployment package, index, outbox, blob output). Set to false when it already holds it there, or someone else grants it.')
+param assignStorageBlobDataOwner bool = true
+
+@description('Optional. Assign Storage Queue Data Contributor on the storage account to the managed identity (work and forward queues, poison queues, queue output). Set to false when it already holds it there, or someone else grants it.')
+param assignStorageQueueDataContributor bool = true
+
+@description('Optional. Assign Monitoring Metrics Publisher on the Application Insights component to the managed identity (telemetry with Entra ID). Set to false when it already holds it there, or someone else grants it.')
+param assignMonitoringMetricsPublisher bool = true
+
+@description('Optional. Assign Azure Event Hubs Data Sender on the hub to the managed identity (outputTarget eventhub). Set to false when it already holds it there, or the hub\'s owner grants it.')
+param assignEventHubsDataSender bool = true
+
+@description('Optional. Assign Key Vault Secrets User on the new Key Vault to the managed identity (clientSecret set). Set to false when someone else grants it.')
+param assignKeyVaultSecretsUser bool = true
+
+@description('Optional. Assign Storage Queue Data Message Sender on the forward queue to the Event Grid system topic\'s identity. Set to false when someone else grants it.')
+param assignStorageQueueDataMessageSender bool = true
+
+@description('Optional. Assign Storage Blob Data Contributor on the dead-letter container to the Event Grid system topic\'s identity. Set to false when someone else grants it.')
+param assignStorageBlobDataContributor bool = true
 
 @description('Optional. Application (client) ID of an app registration to read alerts with, instead of the managed identity. Requires clientSecret.')
 param clientId string = ''
@@ -254,6 +278,8 @@ module outboxEvents 'app/outbox-events.bicep' = {
   name: 'outboxEvents'
   scope: rg
   params: {
+    assignQueueMessageSender: assignStorageQueueDataMessageSender
+    assignDeadLetterWriter: assignStorageBlobDataContributor
     systemTopicName: '${abbrs.eventGridSystemTopics}${resourceToken}'
     location: location
     tags: tags
@@ -291,6 +317,7 @@ module eventHubAccess 'app/eventhub-access.bicep' = if (checkedOutputTarget == '
   name: 'eventHubAccess-${resourceToken}'
   scope: resourceGroup(eventHubSubscriptionId, eventHubResourceGroupName)
   params: {
+    assignDataSender: assignEventHubsDataSender
     namespaceName: eventHubNamespaceName
     eventHubName: eventHubName
     principalId: identity.outputs.principalId
@@ -304,6 +331,7 @@ module keyVault 'app/keyvault.bicep' = if (useClientSecret) {
   name: 'keyVault'
   scope: rg
   params: {
+    assignSecretsUser: assignKeyVaultSecretsUser
     name: '${abbrs.keyVaultVaults}${resourceToken}'
     location: location
     tags: tags
@@ -317,6 +345,9 @@ module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
   params: {
+    assignBlobDataOwner: assignStorageBlobDataOwner
+    assignQueueDataContributor: assignStorageQueueDataContributor
+    assignMetricsPublisher: assignMonitoringMetricsPublisher
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     principalId: identity.outputs.principalId

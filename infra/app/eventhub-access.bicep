@@ -10,6 +10,9 @@ param eventHubName string
 @description('Required. Principal ID of the app\'s managed identity.')
 param principalId string
 
+@description('Optional. Assign Azure Event Hubs Data Sender on the hub; false when the hub\'s owner grants it.')
+param assignDataSender bool = true
+
 // Built-in role definition ID, verified against Microsoft's built-in roles list (MicrosoftDocs/azure-docs,
 // articles/role-based-access-control/built-in-roles.md).
 var eventHubsDataSenderRoleId = '2b629674-e913-4c01-ae53-ef4638d8f975' // Azure Event Hubs Data Sender
@@ -24,7 +27,7 @@ resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2026-01-01' existing 
 }
 
 // Azure Event Hubs Data Sender: send to this hub only, not to the rest of the namespace.
-resource dataSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource dataSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignDataSender) {
   name: guid(eventHub.id, principalId, eventHubsDataSenderRoleId)
   scope: eventHub
   properties: {

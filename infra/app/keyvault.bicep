@@ -17,6 +17,9 @@ param clientSecret string
 @description('Required. Principal ID of the app\'s managed identity, which reads the secret through a Key Vault reference.')
 param principalId string
 
+@description('Optional. Assign Key Vault Secrets User on the vault to that identity; false when someone else grants it.')
+param assignSecretsUser bool = true
+
 // Built-in role definition ID, verified against Microsoft's built-in roles list (MicrosoftDocs/azure-docs,
 // articles/role-based-access-control/built-in-roles.md).
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
@@ -51,7 +54,7 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
 }
 
 // Key Vault Secrets User: read the client secret through the Key Vault reference of the app setting client_secret.
-resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignSecretsUser) {
   name: guid(vault.id, principalId, keyVaultSecretsUserRoleId)
   scope: vault
   properties: {

@@ -12,6 +12,12 @@ param deadLetterContainerName string
 @description('Required. Principal ID of the system topic\'s system-assigned identity.')
 param principalId string
 
+@description('Optional. Assign Storage Queue Data Message Sender on the forward queue.')
+param assignQueueMessageSender bool = true
+
+@description('Optional. Assign Storage Blob Data Contributor on the dead-letter container.')
+param assignDeadLetterWriter bool = true
+
 // Built-in role definition IDs, verified against Microsoft's built-in roles list (MicrosoftDocs/azure-docs,
 // articles/role-based-access-control/built-in-roles/storage.md).
 var storageQueueDataMessageSenderRoleId = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a' // Storage Queue Data Message Sender
@@ -38,7 +44,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
 }
 
 // Storage Queue Data Message Sender: add messages to the forward queue, and to no other queue.
-resource queueMessageSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource queueMessageSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignQueueMessageSender) {
   name: guid(storage::queueService::forwardQueue.id, principalId, storageQueueDataMessageSenderRoleId)
   scope: storage::queueService::forwardQueue
   properties: {
@@ -49,7 +55,7 @@ resource queueMessageSender 'Microsoft.Authorization/roleAssignments@2022-04-01'
 }
 
 // Storage Blob Data Contributor: write dead-lettered events into the dead-letter container, and no other container.
-resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignDeadLetterWriter) {
   name: guid(storage::blobService::deadLetterContainer.id, principalId, storageBlobDataContributorRoleId)
   scope: storage::blobService::deadLetterContainer
   properties: {

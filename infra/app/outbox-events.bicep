@@ -27,6 +27,12 @@ param deadLetterContainerName string
 @description('Optional. Name of the event subscription.')
 param eventSubscriptionName string = 'outbox-batches-to-forward-queue'
 
+@description('Optional. Assign Storage Queue Data Message Sender on the forward queue to the system topic\'s identity.')
+param assignQueueMessageSender bool = true
+
+@description('Optional. Assign Storage Blob Data Contributor on the dead-letter container to the system topic\'s identity.')
+param assignDeadLetterWriter bool = true
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
@@ -54,6 +60,8 @@ module access 'outbox-events-access.bicep' = {
     forwardQueueName: forwardQueueName
     deadLetterContainerName: deadLetterContainerName
     principalId: systemTopic.identity.principalId
+    assignQueueMessageSender: assignQueueMessageSender
+    assignDeadLetterWriter: assignDeadLetterWriter
   }
 }
 

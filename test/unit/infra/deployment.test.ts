@@ -54,6 +54,13 @@ describe('the azd project', () => {
       (name) => mainParameters[name]?.defaultValue === undefined && mainParameters[name]?.nullable !== true,
     );
     expect(required.filter((name) => !(name in file.parameters))).toEqual([]);
+    // Every parameter can be set with azd env set, through a DEFENDER_ variable unless azd owns it.
+    expect(declared.filter((name) => !(name in file.parameters))).toEqual([]);
+    const variables = Object.entries(file.parameters).map(([name, { value }]) => [
+      name,
+      /^\$\{([A-Z_]+)/.exec(String(value))?.[1],
+    ]);
+    expect(variables.filter(([, variable]) => !/^(DEFENDER_|AZURE_)/.test(variable ?? ''))).toEqual([]);
   });
 
   // azd before 1.15 passes an unset variable to a string parameter as '' instead of leaving it out: a string with a

@@ -114,7 +114,7 @@ describe('role assignments in the compiled template', () => {
     expect(problems).toEqual([]);
   });
 
-  it('grant exactly the roles the collector needs, each on the narrowest scope', () => {
+  it('grant exactly the roles the collector needs, each on the narrowest scope and behind a switch of its own', () => {
     const summaries = assignments
       .map(({ module, template: nested, resource, role }) => ({
         module,
@@ -132,43 +132,43 @@ describe('role assignments in the compiled template', () => {
         module: 'eventHubAccess',
         role: 'Azure Event Hubs Data Sender',
         scope: 'Microsoft.EventHub/namespaces/eventhubs',
-        condition: undefined,
+        condition: "[parameters('assignDataSender')]",
       },
       {
         module: 'keyVault',
         role: 'Key Vault Secrets User',
         scope: 'Microsoft.KeyVault/vaults',
-        condition: undefined,
+        condition: "[parameters('assignSecretsUser')]",
       },
       {
         module: 'outboxEvents/outboxEventsAccess',
         role: 'Storage Blob Data Contributor',
         scope: 'Microsoft.Storage/storageAccounts/blobServices/containers',
-        condition: undefined,
+        condition: "[parameters('assignDeadLetterWriter')]",
       },
       {
         module: 'outboxEvents/outboxEventsAccess',
         role: 'Storage Queue Data Message Sender',
         scope: 'Microsoft.Storage/storageAccounts/queueServices/queues',
-        condition: undefined,
+        condition: "[parameters('assignQueueMessageSender')]",
       },
       {
         module: 'rbac',
         role: 'Monitoring Metrics Publisher',
         scope: 'Microsoft.Insights/components',
-        condition: undefined,
+        condition: "[parameters('assignMetricsPublisher')]",
       },
       {
         module: 'rbac',
         role: 'Storage Blob Data Owner',
         scope: 'Microsoft.Storage/storageAccounts',
-        condition: undefined,
+        condition: "[parameters('assignBlobDataOwner')]",
       },
       {
         module: 'rbac',
         role: 'Storage Queue Data Contributor',
         scope: 'Microsoft.Storage/storageAccounts',
-        condition: undefined,
+        condition: "[parameters('assignQueueDataContributor')]",
       },
       { module: 'securityReader', role: 'Security Reader', scope: 'subscription', condition: undefined },
     ]);
@@ -199,6 +199,38 @@ describe('main.bicep wires the role assignments', () => {
   it("gives Security Reader to the app registration's service principal when a client secret is used", () => {
     expect(moduleParameter('securityReader', 'principalId')).toBe(
       "[if(empty(variables('checkedClientPrincipalObjectId')), createObject('value', reference('identity').outputs.principalId.value), createObject('value', variables('checkedClientPrincipalObjectId')))]",
+    );
+  });
+
+  it('passes each assign switch to the module that makes that assignment, and nowhere else', () => {
+    const switches = modulesOf(template).flatMap((m) =>
+      Object.keys(m.template.parameters ?? {})
+        .filter((name) => name.startsWith('assign'))
+        .map((name) => `${m.path}.${name} = ${String(moduleParameter(m.path, name))}`),
+    );
+    expect(switches.sort()).toEqual([
+      "eventHubAccess.assignDataSender = [parameters('assignEventHubsDataSender')]",
+      "keyVault.assignSecretsUser = [parameters('assignKeyVaultSecretsUser')]",
+      "outboxEvents.assignDeadLetterWriter = [parameters('assignStorageBlobDataContributor')]",
+      "outboxEvents.assignQueueMessageSender = [parameters('assignStorageQueueDataMessageSender')]",
+      "outboxEvents/outboxEventsAccess.assignDeadLetterWriter = [parameters('assignDeadLetterWriter')]",
+      "outboxEvents/outboxEventsAccess.assignQueueMessageSender = [parameters('assignQueueMessageSender')]",
+      "rbac.assignBlobDataOwner = [parameters('assignStorageBlobDataOwner')]",
+      "rbac.assignMetricsPublisher = [parameters('assignMonitoringMetricsPublisher')]",
+      "rbac.assignQueueDataContributor = [parameters('assignStorageQueueDataContributor')]",
+    ]);
+    const declared = Object.keys(template.parameters ?? {}).filter((name) => /^assign[A-Z]/.test(name));
+    expect(declared.map((name) => [name, template.parameters?.[name]?.defaultValue])).toEqual(
+      [
+        'assignSecurityReader',
+        'assignStorageBlobDataOwner',
+        'assignStorageQueueDataContributor',
+        'assignMonitoringMetricsPublisher',
+        'assignEventHubsDataSender',
+        'assignKeyVaultSecretsUser',
+        'assignStorageQueueDataMessageSender',
+        'assignStorageBlobDataContributor',
+      ].map((name) => [name, true]),
     );
   });
 
@@ -304,6 +336,7 @@ describe('the role assignments each deployment makes (Bicep deployment snapshots
       ...always(s),
       `Security Reader on /subscriptions/${OTHER_SUBSCRIPTION_ID} to [unknown()]`,
     ],
+    noRoleAssignments: () => [],
   };
 
   it.each(SCENARIO_NAMES)('%s: each role on its resource, to the identity that needs it', (scenario) => {

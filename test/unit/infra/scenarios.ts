@@ -47,6 +47,24 @@ export const SCENARIOS = {
     workItemMaxAgeInMinutes: 150,
     outboxRetentionInDays: 14,
   },
+  /**
+   * Every role assignment turned off, as when the principals already hold their roles or someone else grants them: a
+   * new hub and a Key Vault, so that every assignment the template can make is there to be left out.
+   */
+  noRoleAssignments: {
+    ...REQUIRED,
+    outputTarget: 'eventhub',
+    clientId: APP_REGISTRATION.clientId,
+    clientSecret: 'not-a-real-secret',
+    assignSecurityReader: false,
+    assignStorageBlobDataOwner: false,
+    assignStorageQueueDataContributor: false,
+    assignMonitoringMetricsPublisher: false,
+    assignEventHubsDataSender: false,
+    assignKeyVaultSecretsUser: false,
+    assignStorageQueueDataMessageSender: false,
+    assignStorageBlobDataContributor: false,
+  },
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
