@@ -42,6 +42,8 @@ export interface RunSummary extends DiffCounts {
   unsettledBatches: number;
   /** Age of the oldest alert that has never reached the output, in hours; 0 when there is none. */
   oldestUndeliveredAgeInHours: number;
+  /** The fewest ARM reads left for the subscription during the run (`x-ms-ratelimit-remaining-…`), if known. */
+  armReadsRemaining?: number;
 }
 
 export interface CollectResult {

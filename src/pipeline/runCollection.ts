@@ -55,7 +55,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     principalHint: principalHint(settings),
   });
   const outbox = blobService.getContainerClient(settings.delivery.outboxContainer);
-  return collectAlerts({
+  const result = await collectAlerts({
     source,
     store: createIndexStore(blobService, settings, subscriptionId),
     sink,
@@ -68,6 +68,10 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     abortSignal: options.abortSignal,
     now: options.now,
   });
+  const remaining = arm.options.throttle?.lowestSubscriptionReads;
+  return remaining === undefined
+    ? result
+    : { ...result, summary: { ...result.summary, armReadsRemaining: remaining } };
 }
 
 /** The index of one subscription, with its collection marker in the outbox container. */

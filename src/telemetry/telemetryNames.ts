@@ -36,6 +36,8 @@ export const METRIC_NAMES = {
   confirmedBatches: 'DefenderAlerts.ConfirmedBatches',
   resentBatches: 'DefenderAlerts.ResentBatches',
   unsettledBatches: 'DefenderAlerts.UnsettledBatches',
+  /** The fewest ARM reads left for the subscription during the run: throttling coming shows here. */
+  armReadsRemaining: 'DefenderAlerts.ArmReadsRemaining',
   /** Minutes between the timer queuing the work item and this worker run: a queue falling behind shows here. */
   workItemAgeInMinutes: 'DefenderAlerts.WorkItemAgeInMinutes',
 } as const;
@@ -53,6 +55,8 @@ export const SCHEDULE_METRIC_NAMES = {
   otherTenant: 'DefenderAlerts.Discovery.OtherTenant',
   excluded: 'DefenderAlerts.Discovery.Excluded',
   requests: 'DefenderAlerts.Discovery.Requests',
+  /** The fewest tenant-level ARM reads left during discovery. */
+  tenantReadsRemaining: 'DefenderAlerts.ArmTenantReadsRemaining',
   /** Messages in a poison queue (dimension `queue`): work that failed every attempt and waits for replay. */
   poisonMessages: 'DefenderAlerts.PoisonMessages',
 } as const;

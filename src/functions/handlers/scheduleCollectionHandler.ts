@@ -43,8 +43,9 @@ export function createScheduleCollectionFunction(
     const logger = new InvocationLogger(context, {});
     warnAboutSchedule(timer, schedule, logger);
     try {
+      const arm = createArmClient(settings, { logger, retryOptions: dependencies.retryOptions });
       const discovered = await discoverSubscriptions({
-        arm: createArmClient(settings, { logger, retryOptions: dependencies.retryOptions }),
+        arm,
         selection: settings.subscriptions,
         tenantId: settings.tenantId,
         logger,
@@ -66,7 +67,15 @@ export function createScheduleCollectionFunction(
       telemetry.recordSchedule(
         'succeeded',
         { invocationId: context.invocationId },
-        { workItems: items.length, disabled, deleted, otherTenant, excluded, requests },
+        {
+          workItems: items.length,
+          disabled,
+          deleted,
+          otherTenant,
+          excluded,
+          requests,
+          tenantReadsRemaining: arm.options.throttle?.lowestTenantReads,
+        },
         poison,
       );
     } catch (error) {
