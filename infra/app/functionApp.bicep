@@ -348,6 +348,24 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   }
 }
 
+// No basic (user name and password) authentication to the FTP and SCM (Kudu) endpoints: deployments sign in with
+// Entra ID (azd, func and az use the signed-in account). ftpsState Disabled above turns FTP off as well.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
 @description('Name of the Function App.')
 output name string = functionApp.name
 

@@ -99,6 +99,19 @@ describe('resources refuse keys and weak transport', () => {
     );
   });
 
+  it('the Function App refuses basic (user name and password) authentication to its FTP and SCM endpoints', () => {
+    const snapshot = snapshotOf('blob');
+    const site = onlyResource(snapshot, 'Microsoft.Web/sites');
+    const policies = resourcesOfType(snapshot, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    expect(policies.map((p) => [p.name, p.properties])).toEqual([
+      [`${site.name}/ftp`, { allow: false }],
+      [`${site.name}/scm`, { allow: false }],
+    ]);
+    expect(unmet(site.properties?.siteConfig as Record<string, unknown>, { ftpsState: 'Disabled' })).toEqual(
+      [],
+    );
+  });
+
   it('no template writes a key, a connection string or a SAS', () => {
     const text = stringsIn(main).join('\n');
     const leaks = [
