@@ -434,6 +434,9 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SERVICE_COLLECTOR_NAME string = functionApp.outputs.name
+// Flex Consumption apps can get a unique default host name (<app>-<hash>.<region>.azurewebsites.net): read this one
+// rather than composing <app>.azurewebsites.net.
+output AZURE_FUNCTION_APP_HOST_NAME string = functionApp.outputs.defaultHostName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId

@@ -120,6 +120,14 @@ describe('the azd project', () => {
     });
   });
 
+  it("exports the app's own default host name, which Flex Consumption may make unique, instead of composing one", () => {
+    const site = onlyResource(snapshotOf('blob'), 'Microsoft.Web/sites');
+    expect(snapshotOf('blob').outputs.AZURE_FUNCTION_APP_HOST_NAME).toBe(
+      `[reference('${site.id}', '2025-03-01').defaultHostName]`,
+    );
+    expect(JSON.stringify(main).includes('.azurewebsites.net')).toBe(false);
+  });
+
   it('uses one user-assigned identity and only local modules, compiled into the template', () => {
     const identities = modulesOf(main).flatMap((m) =>
       resourcesOf(m.template).filter((r) => r.type === 'Microsoft.ManagedIdentity/userAssignedIdentities'),
