@@ -40,6 +40,23 @@ export interface BatchItem {
 
 const NO_WIRE_DIGEST = Buffer.alloc(DIGEST_BYTES);
 
+/** What the index alone tells about delivery: its entries by state (see {@link AlertIndex.stateCounts}). */
+export interface IndexStateCounts {
+  /** Entries whose stored content was delivered (confirmed). */
+  delivered: number;
+  /** Entries in a batch that is not settled yet: it may still reach the outbox. */
+  pending: number;
+  /** Entries of a batch that never reached the outbox: the next run sends them again. */
+  undelivered: number;
+  /** Of the pending and undelivered entries, those of which no version was ever delivered. */
+  neverDelivered: number;
+  /**
+   * When the collector first listed the earliest never-delivered alert (seconds since the epoch);
+   * `undefined` when there is none. Alerts left for a later run by `max_alerts_per_run` are not in the index.
+   */
+  oldestNeverDeliveredFirstSeenInSeconds: number | undefined;
+}
+
 /**
  * The hash index of one subscription in memory: sorted fixed-size entries searched in place, plus a map
  * of the entries added by this run, merged back in order when the index is encoded.
@@ -79,6 +96,36 @@ export class AlertIndex {
   /** Number of alerts the index remembers. */
   get size(): number {
     return this.count + this.added.size;
+  }
+
+  /** Counts the entries by delivery state. Reads only: the index is left exactly as it was. */
+  stateCounts(): IndexStateCounts {
+    const counts: IndexStateCounts = {
+      delivered: 0,
+      pending: 0,
+      undelivered: 0,
+      neverDelivered: 0,
+      oldestNeverDeliveredFirstSeenInSeconds: undefined,
+    };
+    const count = (entry: Buffer, base: number): void => {
+      const state = entry.readUInt32LE(base + STATE_OFFSET);
+      const batch = state & BATCH_MASK;
+      if (batch === DELIVERED) {
+        counts.delivered += 1;
+        return;
+      }
+      if (batch === UNDELIVERED) counts.undelivered += 1;
+      else counts.pending += 1;
+      if ((state & EVER_DELIVERED) !== 0) return;
+      counts.neverDelivered += 1;
+      const firstSeen = entry.readUInt32LE(base + FIRST_SEEN_OFFSET);
+      const oldest = counts.oldestNeverDeliveredFirstSeenInSeconds;
+      if (oldest === undefined || firstSeen < oldest)
+        counts.oldestNeverDeliveredFirstSeenInSeconds = firstSeen;
+    };
+    for (let offset = 0; offset < this.count * ENTRY_SIZE; offset += ENTRY_SIZE) count(this.entries, offset);
+    for (const entry of this.added.values()) count(entry, 0);
+    return counts;
   }
 
   /**
