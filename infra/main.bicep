@@ -140,6 +140,14 @@ param outboxRetentionInDays int = 30
 @description('Optional. Azure cloud of the collected subscription, app setting azure_cloud. Empty: the cloud of this deployment.')
 param azureCloud string = ''
 
+// Off by default, like the Flex Consumption quickstart's vnetEnabled: a virtual network and private endpoints cost
+// money and change where operator commands can run (docs/deploy.md).
+@description('Optional. Network isolation: the app joins a new virtual network and reaches the storage account (blob, queue), the Key Vault and a new Event Hubs namespace through private endpoints; the vault and the namespace refuse their public endpoints, and the storage account admits there only trusted Azure services (the Event Grid delivery). An existing Event Hub is reached as its owner allows.')
+param networkIsolation bool = false
+
+@description('Optional. Address space of the virtual network created with networkIsolation, /23 or larger: the first /24 is the app subnet, the second the private endpoint subnet. Pick one that does not overlap networks you will peer with.')
+param virtualNetworkAddressPrefix string = '10.0.0.0/16'
+
 // The timer trigger is a singleton (the host holds a blob lease per schedule), but the queue-triggered worker
 // (collectSubscription) and forwarder (forwardBatch) scale out with their queues' lengths: with many subscriptions the
 // app runs on several instances, up to this cap. 40 is the lowest value every Flex Consumption API version has accepted;
@@ -159,6 +167,9 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var keyVaultName = '${abbrs.keyVaultVaults}${resourceToken}'
+var virtualNetworkName = '${abbrs.networkVirtualNetworks}${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 // The collector's defaults for these names (src/config/settings.ts); set explicitly so the infra owns them.
 var indexContainerName = 'defender-alerts-index'
@@ -207,6 +218,9 @@ var checkedClientPrincipalObjectId = useClientSecret
   : (empty(clientPrincipalObjectId)
       ? ''
       : fail('clientPrincipalObjectId is set but clientSecret is empty. Without a client secret the managed identity reads the alerts and receives Security Reader; clear clientPrincipalObjectId.'))
+var checkedVirtualNetworkAddressPrefix = networkIsolation && int(last(split(virtualNetworkAddressPrefix, '/'))) > 23
+  ? fail('virtualNetworkAddressPrefix \'${virtualNetworkAddressPrefix}\' is smaller than /23. Give an address space of /23 or larger, such as 10.0.0.0/16: it holds the app subnet and the private endpoint subnet, a /24 each.')
+  : virtualNetworkAddressPrefix
 var checkedAlertActionGroupResourceId = !empty(alertActionGroupResourceId) && !empty(alertEmail)
   ? fail('Both alertActionGroupResourceId and alertEmail are set. Set one: an existing action group, or an e-mail address for a new one.')
   : alertActionGroupResourceId
@@ -252,7 +266,7 @@ module storage 'app/storage.bicep' = {
   name: 'storage'
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     containerNames: union(
@@ -270,6 +284,7 @@ module storage 'app/storage.bicep' = {
     )
     outboxContainerName: outboxContainerName
     outboxRetentionInDays: outboxRetentionInDays
+    networkIsolation: networkIsolation
   }
 }
 
@@ -309,6 +324,7 @@ module eventHub 'app/eventhub.bicep' = if (checkedOutputTarget == 'eventhub' && 
     eventHubName: eventHubName
     location: location
     tags: tags
+    networkIsolation: networkIsolation
   }
 }
 
@@ -332,11 +348,12 @@ module keyVault 'app/keyvault.bicep' = if (useClientSecret) {
   scope: rg
   params: {
     assignSecretsUser: assignKeyVaultSecretsUser
-    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    name: keyVaultName
     location: location
     tags: tags
     clientSecret: clientSecret!
     principalId: identity.outputs.principalId
+    networkIsolation: networkIsolation
   }
 }
 
@@ -360,6 +377,81 @@ module securityReader 'app/rbac-subscription.bicep' = if (assignSecurityReader) 
   scope: subscription(collectedSubscription)
   params: {
     principalId: empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId
+  }
+}
+
+// Network isolation: the virtual network, and a private endpoint with its private DNS zone for each service the app
+// reaches in this deployment.
+module network 'app/network.bicep' = if (networkIsolation) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: virtualNetworkName
+    location: location
+    tags: tags
+    addressPrefix: checkedVirtualNetworkAddressPrefix
+  }
+}
+
+module blobEndpoint 'app/private-endpoint.bicep' = if (networkIsolation) {
+  name: 'blobEndpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}${storageAccountName}-blob'
+    location: location
+    tags: tags
+    subnetResourceId: network!.outputs.privateEndpointSubnetResourceId
+    virtualNetworkResourceId: network!.outputs.resourceId
+    serviceResourceId: storage.outputs.resourceId
+    groupId: 'blob'
+    privateDnsZoneName: 'privatelink.blob.${environment().suffixes.storage}'
+  }
+}
+
+module queueEndpoint 'app/private-endpoint.bicep' = if (networkIsolation) {
+  name: 'queueEndpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}${storageAccountName}-queue'
+    location: location
+    tags: tags
+    subnetResourceId: network!.outputs.privateEndpointSubnetResourceId
+    virtualNetworkResourceId: network!.outputs.resourceId
+    serviceResourceId: storage.outputs.resourceId
+    groupId: 'queue'
+    privateDnsZoneName: 'privatelink.queue.${environment().suffixes.storage}'
+  }
+}
+
+module vaultEndpoint 'app/private-endpoint.bicep' = if (networkIsolation && useClientSecret) {
+  name: 'vaultEndpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}${keyVaultName}'
+    location: location
+    tags: tags
+    subnetResourceId: network!.outputs.privateEndpointSubnetResourceId
+    virtualNetworkResourceId: network!.outputs.resourceId
+    serviceResourceId: keyVault!.outputs.resourceId
+    groupId: 'vault'
+    // keyvaultDns is .vault.azure.net (or the cloud's own): the private zone is privatelink.vaultcore.azure.net.
+    privateDnsZoneName: 'privatelink${replace(environment().suffixes.keyvaultDns, '.vault.', '.vaultcore.')}'
+  }
+}
+
+// Only for a namespace this deployment creates: a private endpoint to an existing one is its owner's to approve.
+module eventHubEndpoint 'app/private-endpoint.bicep' = if (networkIsolation && checkedOutputTarget == 'eventhub' && !useExistingEventHub) {
+  name: 'eventHubEndpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}${eventHubNamespaceName}'
+    location: location
+    tags: tags
+    subnetResourceId: network!.outputs.privateEndpointSubnetResourceId
+    virtualNetworkResourceId: network!.outputs.resourceId
+    serviceResourceId: eventHub!.outputs.namespaceResourceId
+    groupId: 'namespace'
+    privateDnsZoneName: eventHub!.outputs.privateDnsZoneName
   }
 }
 
@@ -397,12 +489,17 @@ module functionApp 'app/functionApp.bicep' = {
     eventHubFullyQualifiedNamespace: checkedOutputTarget == 'eventhub'
       ? eventHubAccess!.outputs.fullyQualifiedNamespace
       : ''
+    virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetResourceId : ''
   }
-  // The app starts and resolves its Key Vault reference as soon as it exists: grant its roles first. Its batches
-  // raise events only once the event subscription exists.
+  // The app starts and resolves its Key Vault reference as soon as it exists: grant its roles, and with network
+  // isolation open its private endpoints, first. Its batches raise events only once the event subscription exists.
   dependsOn: [
     rbac
     outboxEvents
+    blobEndpoint
+    queueEndpoint
+    vaultEndpoint
+    eventHubEndpoint
   ]
 }
 
@@ -448,6 +545,7 @@ output DEFENDER_OUTBOX_CONTAINER string = outboxContainerName
 output DEFENDER_WORK_QUEUE string = workQueueName
 output DEFENDER_FORWARD_QUEUE string = forwardQueueName
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = outboxEvents.outputs.systemTopicName
+output AZURE_VIRTUAL_NETWORK_NAME string = networkIsolation ? virtualNetworkName : ''
 output DEFENDER_OUTPUT_TARGET_NAME string = checkedOutputTarget == 'eventhub'
   ? '${eventHubNamespaceName}/${eventHubName}'
   : checkedOutputTarget == 'queue' ? outputQueueName : outputBlobContainerName

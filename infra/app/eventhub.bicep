@@ -12,6 +12,9 @@ param location string
 @description('Optional. Tags of the namespace.')
 param tags object = {}
 
+@description('Optional. Refuse the public endpoint: the app sends through a private endpoint.')
+param networkIsolation bool = false
+
 resource namespace 'Microsoft.EventHub/namespaces@2026-01-01' = {
   name: namespaceName
   location: location
@@ -25,7 +28,7 @@ resource namespace 'Microsoft.EventHub/namespaces@2026-01-01' = {
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
     isAutoInflateEnabled: false
   }
 }
@@ -42,3 +45,12 @@ resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2026-01-01' = {
 
 @description('Resource ID of the Event Hub.')
 output eventHubResourceId string = eventHub.id
+
+@description('Resource ID of the namespace.')
+output namespaceResourceId string = namespace.id
+
+// serviceBusEndpoint is https://<namespace>.<cloud's Service Bus suffix>:443/; its private DNS zone is privatelink.<suffix>.
+var endpointHost = split(split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0], '/')[0]
+
+@description('Private DNS zone of the namespace\'s private endpoint in this cloud, e.g. privatelink.servicebus.windows.net.')
+output privateDnsZoneName string = 'privatelink.${substring(endpointHost, indexOf(endpointHost, '.') + 1)}'

@@ -104,6 +104,9 @@ param eventHubName string
 @description('Optional. Fully qualified Event Hubs namespace: its host name, without scheme or port. Required for the eventhub target.')
 param eventHubFullyQualifiedNamespace string = ''
 
+@description('Optional. Resource ID of the subnet the app joins (VNet integration, delegated to Microsoft.App/environments). Empty: no virtual network.')
+param virtualNetworkSubnetId string = ''
+
 @description('Optional. Memory of each instance in MB.')
 @allowed([
   512
@@ -309,6 +312,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound traffic goes through the virtual network, where private endpoints answer for storage, Key Vault and Event
+    // Hubs. Inbound stays public: deployments and the admin endpoint use it, and no function has an HTTP trigger.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     // Without this, Key Vault references are resolved with a system-assigned identity, which the app doesn't have.
     keyVaultReferenceIdentity: identityResourceId
     functionAppConfig: {

@@ -20,6 +20,9 @@ param principalId string
 @description('Optional. Assign Key Vault Secrets User on the vault to that identity; false when someone else grants it.')
 param assignSecretsUser bool = true
 
+@description('Optional. Refuse the public endpoint: the app resolves its Key Vault reference through a private endpoint.')
+param networkIsolation bool = false
+
 // Built-in role definition ID, verified against Microsoft's built-in roles list (MicrosoftDocs/azure-docs,
 // articles/role-based-access-control/built-in-roles.md).
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
@@ -39,7 +42,15 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     // The shortest retention Key Vault allows: with purge protection on, a deleted vault keeps its name this long.
     softDeleteRetentionInDays: 7
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    // Written out whichever way: vaults have been created with a Deny default when networkAcls is left out. The
+    // deployment writes the secret through Azure Resource Manager, which the vault's firewall does not stop.
+    publicNetworkAccess: networkIsolation ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      bypass: 'None'
+      defaultAction: networkIsolation ? 'Deny' : 'Allow'
+      ipRules: []
+      virtualNetworkRules: []
+    }
   }
 }
 
@@ -66,6 +77,9 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
 
 @description('Name of the Key Vault.')
 output name string = vault.name
+
+@description('Resource ID of the Key Vault.')
+output resourceId string = vault.id
 
 @description('URI of the client secret without a version, so the app picks up a rotated secret.')
 output clientCredentialUri string = secret.properties.secretUri

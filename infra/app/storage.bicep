@@ -24,6 +24,9 @@ param outboxContainerName string
 @description('Optional. Days an outbox batch is kept after it was written, before the lifecycle rule deletes it.')
 param outboxRetentionInDays int = 30
 
+@description('Optional. Refuse every request to the public endpoint except those of trusted Azure services: the app reaches blob and queue through private endpoints, Event Grid delivers with its system-assigned identity under the trusted-services exception.')
+param networkIsolation bool = false
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
@@ -40,11 +43,18 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
     defaultToOAuthAuthentication: true
     dnsEndpointType: 'Standard'
     minimumTlsVersion: 'TLS1_2'
+    // Isolated, the public endpoint still exists but admits no network, only the trusted Azure services. Not
+    // publicNetworkAccess Disabled: then only private endpoints get through (Azure Storage, 'Change the default network
+    // access rule'), and Event Grid, which pushes to a storage queue and dead-letters to a container over the public
+    // endpoint, can deliver only under this exception, with a system-assigned identity (Event Grid, 'Storage queue as
+    // an event handler').
     publicNetworkAccess: 'Enabled'
     supportsHttpsTrafficOnly: true
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: networkIsolation ? 'Deny' : 'Allow'
+      ipRules: []
+      virtualNetworkRules: []
     }
   }
 }
@@ -132,6 +142,9 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-09
 
 @description('Name of the storage account.')
 output name string = storage.name
+
+@description('Resource ID of the storage account.')
+output resourceId string = storage.id
 
 @description('Blob endpoint, with a trailing slash.')
 output blobEndpoint string = storage.properties.primaryEndpoints.blob

@@ -78,6 +78,7 @@ describe('the azd project', () => {
       ['outputTarget', 'blob'],
       ['dedupeMode', 'content'],
       ['recordFormat', 'raw'],
+      ['virtualNetworkAddressPrefix', '10.0.0.0/16'],
     ]);
   });
 

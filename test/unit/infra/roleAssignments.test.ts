@@ -336,6 +336,12 @@ describe('the role assignments each deployment makes (Bicep deployment snapshots
       ...always(s),
       `Security Reader on /subscriptions/${OTHER_SUBSCRIPTION_ID} to [unknown()]`,
     ],
+    isolated: (s) => [
+      `Azure Event Hubs Data Sender on ${onlyResource(s, 'Microsoft.EventHub/namespaces/eventhubs').id} to the managed identity`,
+      `Key Vault Secrets User on ${onlyResource(s, 'Microsoft.KeyVault/vaults').id} to the managed identity`,
+      ...always(s),
+      `Security Reader on ${ids(s).subscription} to [unknown()]`,
+    ],
     noRoleAssignments: () => [],
   };
 

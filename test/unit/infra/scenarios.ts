@@ -48,6 +48,19 @@ export const SCENARIOS = {
     outboxRetentionInDays: 14,
   },
   /**
+   * Network isolation with every private endpoint the template can make: a new hub, and a Key Vault for the app
+   * registration's secret; the address space is not the default.
+   */
+  isolated: {
+    ...REQUIRED,
+    networkIsolation: true,
+    virtualNetworkAddressPrefix: '10.42.0.0/20',
+    outputTarget: 'eventhub',
+    clientId: APP_REGISTRATION.clientId,
+    clientSecret: 'not-a-real-secret',
+    clientPrincipalObjectId: APP_REGISTRATION.principalObjectId,
+  },
+  /**
    * Every role assignment turned off, as when the principals already hold their roles or someone else grants them: a
    * new hub and a Key Vault, so that every assignment the template can make is there to be left out.
    */

@@ -190,6 +190,7 @@ describe('parameters', () => {
       /^Both alertActionGroupResourceId and alertEmail are set\. Set one/,
       /^existingEventHubResourceId .* is not an Event Hub resource ID\. Expected \/subscriptions\//,
       /^outputMaxRecordBytes is .*, outside 1024 to .* Set a value in that range, or 0/,
+      /^virtualNetworkAddressPrefix .* is smaller than \/23\. Give an address space of \/23 or larger/,
     ];
     expect(expectations.filter((pattern) => !messages.some((m) => pattern.test(m))).map(String)).toEqual([]);
   });
