@@ -11,12 +11,23 @@ export interface Logger {
 
 export type LogLevel = keyof Logger;
 
-/** Renders a line as `message {"field":value,...}` so it is readable and still machine-parseable. */
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Renders a line as `message {"field":value,...}` so it is readable and still machine-parseable. Messages
+ * carry text from remote services (ARM and Entra ID errors): their control characters are made visible,
+ * so that one log line stays one line and a server cannot forge lines of its own.
+ */
 export function formatLogLine(message: string, fields?: LogFields): string {
+  const text = message.replace(
+    LINE_BREAKING,
+    (char) => NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   const defined = fields && Object.entries(fields).filter(([, value]) => value !== undefined);
-  return defined && defined.length > 0
-    ? `${message} ${JSON.stringify(Object.fromEntries(defined))}`
-    : message;
+  return defined && defined.length > 0 ? `${text} ${JSON.stringify(Object.fromEntries(defined))}` : text;
 }
 
 /** A logger that adds `fields` to every line of `logger` (e.g. the subscription a run collects). */

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NdjsonSink } from '../../../src/output/fileSink';
+import { formatRecord } from '../../../src/output/formatRecord';
 import { RecordingLogger } from '../../../src/telemetry/logger';
 
 let folder: string;
@@ -53,4 +54,25 @@ describe('the NDJSON file sink', () => {
     await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"a"}']);
     expect(lines(path)).toEqual(['{"id":"a"}']);
   });
+});
+
+describe('records on a line of their own', () => {
+  it.each([
+    ['U+2028', '\u2028', '\\u2028'],
+    ['U+2029', '\u2029', '\\u2029'],
+    ['NEL (U+0085)', '\u0085', '\\u0085'],
+  ])(
+    'escapes %s, which line readers split on, and the record parses to the same value',
+    (_name, char, escaped) => {
+      const alert = { id: 'a', properties: { description: `one${char}two` } };
+      const record = formatRecord(JSON.stringify(alert), 'a', '00', 'created', {
+        format: 'raw',
+        subscriptionId: 's',
+        observedAt: 't',
+      });
+      expect(record).toBe(`{"id":"a","properties":{"description":"one${escaped}two"}}`);
+      expect(JSON.parse(record)).toEqual(alert);
+      expect('x\n'.concat(record).split(/\r\n|[\n\r\u2028\u2029\u0085]/)).toHaveLength(2);
+    },
+  );
 });
