@@ -2,6 +2,7 @@
 import { collectCommand, COLLECT_USAGE } from './collect';
 import { EXIT } from './commandLine';
 import { describeError } from '../telemetry/describeError';
+import { inspectCommand } from './inspect';
 import { replayCommand } from './replay';
 import { resetIndexCommand } from './resetIndex';
 
@@ -9,6 +10,7 @@ const USAGE = `Usage: defender-alerts <command> [options]      (from a clone: np
 
 Commands:
   collect       one collection cycle, records to a file or stdout (the default command)
+  inspect       each subscription's index, pending batches, outbox and poison queues (reads only)
   replay        re-forward outbox batches, release poison messages, re-deliver alerts from the source
   reset-index   start a subscription afresh on purpose, after saying how many alerts that re-sends
 
@@ -18,6 +20,7 @@ ${COLLECT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   collect: collectCommand,
+  inspect: inspectCommand,
   replay: replayCommand,
   'reset-index': resetIndexCommand,
 };
