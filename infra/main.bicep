@@ -545,6 +545,7 @@ output DEFENDER_OUTBOX_CONTAINER string = outboxContainerName
 output DEFENDER_WORK_QUEUE string = workQueueName
 output DEFENDER_FORWARD_QUEUE string = forwardQueueName
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = outboxEvents.outputs.systemTopicName
+output AZURE_EVENTGRID_SYSTEM_TOPIC_PRINCIPAL_ID string = outboxEvents.outputs.principalId
 output AZURE_VIRTUAL_NETWORK_NAME string = networkIsolation ? virtualNetworkName : ''
 output DEFENDER_OUTPUT_TARGET_NAME string = checkedOutputTarget == 'eventhub'
   ? '${eventHubNamespaceName}/${eventHubName}'

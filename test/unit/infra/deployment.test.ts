@@ -119,6 +119,11 @@ describe('the azd project', () => {
         .name,
       AZURE_KEY_VAULT_NAME: '',
     });
+    // Known once the system topic exists: for granting its two roles by hand (docs/deploy.md).
+    const systemTopic = onlyResource(snapshotOf('blob'), 'Microsoft.EventGrid/systemTopics');
+    expect(snapshotOf('blob').outputs.AZURE_EVENTGRID_SYSTEM_TOPIC_PRINCIPAL_ID).toBe(
+      `[reference('${systemTopic.id}', '${systemTopic.apiVersion}', 'full').identity.principalId]`,
+    );
   });
 
   it("exports the app's own default host name, which Flex Consumption may make unique, instead of composing one", () => {
