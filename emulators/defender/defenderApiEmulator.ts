@@ -65,7 +65,9 @@ export type Fault =
   | { kind: 'status'; status: FaultStatus; retryAfterSeconds?: number }
   | { kind: 'reset' }
   | { kind: 'slow'; delayMs: number }
-  | { kind: 'malformedPage' };
+  | { kind: 'malformedPage' }
+  /** The page's nextLink points at the page itself: a client that does not notice loops for ever. */
+  | { kind: 'selfNextLink' };
 
 /** One request the emulator answered, for tests that count calls. `status` is 0 for a reset. */
 export interface RecordedRequest {
@@ -108,6 +110,8 @@ export class DefenderApiEmulator {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private denied: 'forbidden' | 'notFound' | null = null;
+  /** Every alerts page, even past the end, has a nextLink: a listing that never ends. */
+  private endlessPaging = false;
   private server: https.Server | undefined;
   private baseUrl: string | undefined;
 
@@ -261,6 +265,11 @@ export class DefenderApiEmulator {
     this.denied = kind;
   }
 
+  /** Makes every alerts page carry a nextLink, past the end too (empty pages): a listing that never ends. */
+  setEndlessPaging(endless: boolean): void {
+    this.endlessPaging = endless;
+  }
+
   /** Queues faults; each alerts list request takes the first one left. */
   injectFaults(...faults: Fault[]): void {
     this.faults.push(...faults);
@@ -345,10 +354,14 @@ export class DefenderApiEmulator {
     if (offset === undefined) return armError(400, 'InvalidSkipToken', 'The provided $skipToken is invalid.');
     const store = subscription.alerts;
     const end = offset + this.pageSize;
+    const pageLink = (at: number) =>
+      `${this.url}/subscriptions/${subscriptionId}/providers/Microsoft.Security/alerts?api-version=${ALERTS_API_VERSION}&$skipToken=${encodeSkipToken(at)}`;
     const nextLink =
-      end < store.length
-        ? `${this.url}/subscriptions/${subscriptionId}/providers/Microsoft.Security/alerts?api-version=${ALERTS_API_VERSION}&$skipToken=${encodeSkipToken(end)}`
-        : undefined;
+      fault?.kind === 'selfNextLink'
+        ? pageLink(offset)
+        : end < store.length || this.endlessPaging
+          ? pageLink(end)
+          : undefined;
     // One page serialised per request: cost is independent of the list's length.
     const body = Buffer.from(JSON.stringify({ value: store.slice(offset, end), nextLink }));
     return {

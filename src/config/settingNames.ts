@@ -23,6 +23,7 @@ export const SETTING_NAMES = {
   dedupeMode: 'dedupe_mode',
   recordFormat: 'record_format',
   maxAlertsPerRun: 'max_alerts_per_run',
+  maxPagesPerListing: 'max_pages_per_listing',
   outputTarget: 'output_target',
   outputConnection: 'output_connection',
   outputBlobContainer: 'output_blob_container',

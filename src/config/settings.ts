@@ -66,6 +66,8 @@ export interface CollectorSettings {
   readonly dedupeMode: DedupeMode;
   readonly recordFormat: RecordFormat;
   readonly maxAlertsPerRun: number;
+  /** Pages after which a listing is taken for endless. */
+  readonly maxPagesPerListing: number;
   readonly output: {
     readonly target: OutputTarget;
     readonly connection: string;
@@ -82,6 +84,8 @@ export interface CollectorSettings {
 }
 
 export const DEFAULT_MAX_ALERTS_PER_RUN = 10_000;
+/** Far more pages than any subscription's 90 days of alerts fill; more looks like a listing that never ends. */
+export const DEFAULT_MAX_PAGES_PER_LISTING = 100_000;
 const GUID_HINT = {
   tenant: 'Set it to the Directory (tenant) ID from the Entra ID overview page.',
   client: 'Set it to the Application (client) ID of the app registration or of the managed identity.',
@@ -121,6 +125,12 @@ export function loadSettings(source: SettingsSource): CollectorSettings {
       S.maxAlertsPerRun,
       { min: 1, max: 1_000_000 },
       DEFAULT_MAX_ALERTS_PER_RUN,
+    ),
+    maxPagesPerListing: integerSetting(
+      source,
+      S.maxPagesPerListing,
+      { min: 10, max: 10_000_000 },
+      DEFAULT_MAX_PAGES_PER_LISTING,
     ),
     output: readOutput(source),
     telemetry: {

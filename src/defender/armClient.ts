@@ -1,6 +1,7 @@
 import { SecurityCenter } from '@azure/arm-security';
 import { createPipelineRequest, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
+import { DEFAULT_MAX_PAGES_PER_LISTING } from '../config/settings';
 import type { ArmThrottleObserver } from './armThrottle';
 
 export interface ArmClientOptions {
@@ -11,6 +12,8 @@ export interface ArmClientOptions {
   userAgentPrefix?: string;
   /** Reads ARM's remaining-reads headers and backs off when they run low. */
   throttle?: ArmThrottleObserver;
+  /** A list of more pages than this is taken for endless (`max_pages_per_listing`). */
+  maxPagesPerListing?: number;
 }
 
 /** A response after the client's deserialisation policy, which puts the parsed JSON body here. */
@@ -62,15 +65,23 @@ export class ArmClient {
     return `${this.options.resourceManagerEndpoint}${path}`;
   }
 
-  /** Every page of a list, in order. A failure mid-list throws: the caller must not take a partial list. */
+  /**
+   * Every page of a list, in order. A failure mid-list throws: the caller must not take a partial list. So
+   * does a list that would never end: a nextLink given twice, or more pages than `maxPagesPerListing`.
+   */
   async *pages(firstUrl: string, list: ListDescription, abortSignal?: AbortSignal): AsyncIterable<ArmPage> {
+    const maxPages = this.options.maxPagesPerListing ?? DEFAULT_MAX_PAGES_PER_LISTING;
+    const seen = new Set<string>([firstUrl]);
     let url: string | undefined = firstUrl;
     let pageNumber = 0;
     while (url !== undefined) {
       pageNumber += 1;
+      if (pageNumber > maxPages) throw tooManyPages(list, maxPages);
       const response = await this.send(url, list, pageNumber, abortSignal);
       const body = this.parsePage(response, list, pageNumber);
       url = this.checkedNextLink(body.nextLink, list, pageNumber);
+      if (url !== undefined && seen.has(url)) throw repeatedNextLink(list, pageNumber);
+      if (url !== undefined) seen.add(url);
       yield { value: body.value, pageNumber };
     }
   }
@@ -138,5 +149,20 @@ function invalidJson(list: ListDescription, pageNumber: number, status: number |
   return new Error(
     `${list.source} returned page ${pageNumber} of ${list.what} as invalid JSON (HTTP ${status ?? '?'}); ` +
       `the run stops so that no ${list.item} is skipped. It is retried on the next attempt.`,
+  );
+}
+
+function repeatedNextLink(list: ListDescription, pageNumber: number): Error {
+  return new Error(
+    `${list.source} returned page ${pageNumber} of ${list.what} with a nextLink it had already given; the ` +
+      'listing would never end. The run stops and commits nothing of it; it is retried on the next attempt.',
+  );
+}
+
+function tooManyPages(list: ListDescription, maxPages: number): Error {
+  return new Error(
+    `${list.source} returned more than ${maxPages} pages of ${list.what} ('max_pages_per_listing'); the listing ` +
+      'looks endless. The run stops and commits nothing of it. If the subscription really has that many ' +
+      "alerts, raise 'max_pages_per_listing'.",
   );
 }

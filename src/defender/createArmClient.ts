@@ -24,5 +24,6 @@ export function createArmClient(settings: CollectorSettings, setup: ArmClientSet
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
     retryOptions: setup.retryOptions,
     throttle: new ArmThrottleObserver(setup.logger),
+    maxPagesPerListing: settings.maxPagesPerListing,
   });
 }

@@ -152,6 +152,44 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toBeUndefined();
   });
 
+  it('stops a listing whose nextLink repeats, naming the subscription and the page, and commits nothing', async () => {
+    emulator.setAlerts(generateAlerts({ count: 120, seed: 12, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    // Page 1 answers normally, page 2 points back at itself.
+    emulator.injectFaults({ kind: 'slow', delayMs: 0 }, { kind: 'selfNextLink' });
+    const sink = new MemorySink();
+    const failure = await collect(settings, sink).then(
+      () => new Error('the run succeeded'),
+      (error: Error) => error,
+    );
+    expect(failure.message).toBe(
+      `Defender for Cloud returned page 2 of the alert listing with a nextLink it had already given; the listing ` +
+        `would never end. The run stops and commits nothing of it; it is retried on the next attempt.`,
+    );
+    expect(sink.records).toEqual([]);
+    const index = blobService().getContainerClient(settings.index_container!);
+    expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toBeUndefined();
+  });
+
+  it('stops a listing past max_pages_per_listing, naming the setting, and commits nothing', async () => {
+    emulator.setAlerts(generateAlerts({ count: 60, seed: 13, subscriptionId: SUBSCRIPTION_ID }));
+    emulator.setEndlessPaging(true);
+    const settings = testSettings(emulator, { max_pages_per_listing: '10' });
+    const before = armListRequests();
+    try {
+      await expect(collect(settings)).rejects.toThrow(
+        new Error(
+          "Defender for Cloud returned more than 10 pages of the alert listing ('max_pages_per_listing'); the listing " +
+            'looks endless. The run stops and commits nothing of it. If the subscription really has that many ' +
+            "alerts, raise 'max_pages_per_listing'.",
+        ),
+      );
+    } finally {
+      emulator.setEndlessPaging(false);
+    }
+    expect(armListRequests() - before).toBe(10);
+  });
+
   it('a 403 fails the local run with a message naming the Security Reader role, and leaves the index untouched', async () => {
     emulator.setAlerts(generateAlerts({ count: 5, seed: 8, subscriptionId: SUBSCRIPTION_ID }));
     const settings = testSettings(emulator);

@@ -90,6 +90,7 @@ describe('loadSettings defaults', () => {
       dedupeMode: 'content',
       recordFormat: 'raw',
       maxAlertsPerRun: 10000,
+      maxPagesPerListing: 100000,
       output: {
         target: 'blob',
         connection: 'AzureWebJobsStorage',

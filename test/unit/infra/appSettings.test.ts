@@ -60,6 +60,8 @@ const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
     'follows from azure_cloud; set only for Azure Stack or the local emulator',
   [SETTING_NAMES.authorityHost]: 'follows from azure_cloud; set only for Azure Stack or the local emulator',
   [SETTING_NAMES.indexBlob]: 'defaults to <subscription_id>.index, which is what a deployment wants',
+  [SETTING_NAMES.maxPagesPerListing]:
+    'a safety limit whose default suits every subscription; raise it locally if needed',
   [SETTING_NAMES.maxConcurrentSubscriptions]:
     "the local runner's; in Azure, workers fan out across instances (host.json and the instance cap)",
 };
