@@ -47,8 +47,11 @@ export function collectCommand(argv: string[]): Promise<number> {
     );
     if (output !== '-' && delivered > 0) logger.info(`Wrote ${delivered} records to ${output}`);
     if (failed.length === 0) return EXIT.ok;
-    const names = failed.map((outcome) => `'${outcome.subscriptionId}': ${outcome.error ?? ''}`).join('; ');
-    logger.error(`${failed.length} subscriptions failed: ${names}`);
+    // Each failure has had its own line; with several subscriptions, one more names them all.
+    if (outcomes.length > 1) {
+      const names = failed.map((outcome) => `'${outcome.subscriptionId}': ${outcome.error ?? ''}`).join('; ');
+      logger.error(`${failed.length} of ${outcomes.length} subscriptions failed: ${names}`);
+    }
     return failed.length === outcomes.length ? EXIT.failure : EXIT.partial;
   });
 }

@@ -42,6 +42,9 @@ export function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A closed pipe fails the pending write (the sink reports it and the run commits nothing); the stream's
+  // own 'error' event would otherwise crash the process with a stack trace.
+  process.stdout.on('error', () => undefined);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -33,7 +33,7 @@ export class NdjsonSink implements DirectSink {
     const text = records.join('\n') + '\n';
     if (this.destination === '-') {
       await new Promise<void>((resolve, reject) =>
-        process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+        process.stdout.write(text, (error) => (error ? reject(stdoutFailure(error)) : resolve())),
       );
       return;
     }
@@ -75,4 +75,12 @@ async function cutPartialLastLine(file: FileHandle): Promise<number> {
   }
   await file.truncate(0);
   return size;
+}
+
+/** `--output - | head -1`: the reader went away. Said in one line; the run commits nothing unwritten. */
+function stdoutFailure(error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'EPIPE') return error;
+  return new Error(
+    'stdout was closed by its reader (EPIPE) before every record was written; nothing unwritten was committed.',
+  );
 }

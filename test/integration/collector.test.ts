@@ -269,6 +269,43 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     },
   );
 
+  it('stdout closed by the reader (EPIPE) ends the run with one line and exit 1, and commits nothing', async () => {
+    emulator.setAlerts(generateAlerts({ count: 30, seed: 14, subscriptionId: SUBSCRIPTION_ID }));
+    const settings = testSettings(emulator);
+    const stderr = captureStream(process.stderr);
+    const write = process.stdout.write.bind(process.stdout);
+    // `--output - | head -1`: the pipe's reader is gone, every write fails with EPIPE.
+    process.stdout.write = (_chunk: unknown, encodingOrDone?: unknown, done?: unknown) => {
+      const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
+      if (typeof callback === 'function')
+        (callback as (error: Error) => void)(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      return false;
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, settings);
+    let code: number;
+    try {
+      code = await main(['--output', '-']);
+    } finally {
+      process.stdout.write = write;
+      process.env = saved;
+    }
+    const errors = stderr.stop();
+    expect(code).toBe(1);
+    expect(
+      errors
+        .trim()
+        .split('\n')
+        .filter((line) => line.includes('ERROR')),
+    ).toEqual([
+      expect.stringMatching(
+        /ERROR Collection failed: stdout was closed by its reader \(EPIPE\) before every record was written; nothing unwritten was committed\. \{"subscriptionId":"[0-9a-f-]{36}"\}$/,
+      ),
+    ]);
+    const index = blobService().getContainerClient(settings.index_container!);
+    expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toBeUndefined();
+  });
+
   it('a corrupt index fails loudly and is not overwritten', async () => {
     emulator.setAlerts(generateAlerts({ count: 5, seed: 9, subscriptionId: SUBSCRIPTION_ID }));
     const settings = testSettings(emulator);

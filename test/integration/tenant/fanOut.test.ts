@@ -159,7 +159,7 @@ describe('every subscription of a tenant through the local runner', () => {
     expect(log).toContain('Collected 3 of 4 subscriptions: delivered=45 failed=1');
     expect(log).toMatch(
       new RegExp(
-        `ERROR 1 subscriptions failed: '${sub(4)}': Listing Defender for Cloud alerts of subscription '${sub(4)}' failed with HTTP 403 AuthorizationFailed`,
+        `ERROR 1 of 4 subscriptions failed: '${sub(4)}': Listing Defender for Cloud alerts of subscription '${sub(4)}' failed with HTTP 403 AuthorizationFailed`,
       ),
     );
   });
