@@ -102,7 +102,7 @@ param clientSecret string?
 @description('Optional. Object ID of the service principal of the app registration (Entra ID > Enterprise applications > Object ID, or az ad sp show --id <clientId> --query id). Receives Security Reader when clientSecret is set and assignSecurityReader is true.')
 param clientPrincipalObjectId string = ''
 
-@description('Optional. Resource ID of an existing Event Hub to write to (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.EventHub/namespaces/<namespace>/eventhubs/<hub>). Only with outputTarget eventhub; when empty, a namespace and a hub are created.')
+@description('Optional. Resource ID of an existing Event Hub to write to (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.EventHub/namespaces/<namespace>/eventhubs/<hub>). Only with outputTarget eventhub; when empty, a namespace and a hub are created. The template deploys to the hub\'s resource group, so the deployer needs Microsoft.Resources/deployments/write there and, with assignEventHubsDataSender, Microsoft.Authorization/roleAssignments/write on the hub.')
 param existingEventHubResourceId string = ''
 
 @description('Optional. Resource ID of an existing action group that the alert rules notify. Leave empty to use alertEmail.')

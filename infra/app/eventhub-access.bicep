@@ -1,5 +1,7 @@
-// Azure Event Hubs Data Sender on one Event Hub, new or existing. Deployed at the hub's resource group, which may be in
-// another subscription: the deployer needs the right to assign roles there.
+// Azure Event Hubs Data Sender on one Event Hub, new or existing, and the namespace's host name. A deployment at the
+// hub's resource group, which may be in another subscription: the deployer needs Microsoft.Resources/deployments/write
+// on that resource group, and Microsoft.Authorization/roleAssignments/write on the hub unless assignDataSender is false
+// (Owner, or Contributor plus User Access Administrator; User Access Administrator alone cannot deploy).
 
 @description('Required. Name of the Event Hubs namespace.')
 param namespaceName string
