@@ -68,22 +68,41 @@ export class ArmClient {
   /**
    * Every page of a list, in order. A failure mid-list throws: the caller must not take a partial list. So
    * does a list that would never end: a nextLink given twice, or more pages than `maxPagesPerListing`.
+   *
+   * The next page is requested as soon as this one's nextLink is known, so that fetching it overlaps with the
+   * caller's work on this one; at most one page is ahead.
    */
   async *pages(firstUrl: string, list: ListDescription, abortSignal?: AbortSignal): AsyncIterable<ArmPage> {
     const maxPages = this.options.maxPagesPerListing ?? DEFAULT_MAX_PAGES_PER_LISTING;
     const seen = new Set<string>([firstUrl]);
-    let url: string | undefined = firstUrl;
-    let pageNumber = 0;
-    while (url !== undefined) {
-      pageNumber += 1;
-      if (pageNumber > maxPages) throw tooManyPages(list, maxPages);
-      const response = await this.send(url, list, pageNumber, abortSignal);
+    let pageNumber = 1;
+    let next: Promise<ParsedResponse> | undefined = this.prefetch(firstUrl, list, pageNumber, abortSignal);
+    while (next !== undefined) {
+      const response: ParsedResponse = await next;
       const body = this.parsePage(response, list, pageNumber);
-      url = this.checkedNextLink(body.nextLink, list, pageNumber);
-      if (url !== undefined && seen.has(url)) throw repeatedNextLink(list, pageNumber);
-      if (url !== undefined) seen.add(url);
+      const url = this.checkedNextLink(body.nextLink, list, pageNumber);
+      next = undefined;
+      if (url !== undefined) {
+        if (seen.has(url)) throw repeatedNextLink(list, pageNumber);
+        if (pageNumber + 1 > maxPages) throw tooManyPages(list, maxPages);
+        seen.add(url);
+        next = this.prefetch(url, list, pageNumber + 1, abortSignal);
+      }
       yield { value: body.value, pageNumber };
+      pageNumber += 1;
     }
+  }
+
+  /** Starts a request; its failure surfaces when it is awaited, never as an unhandled rejection before that. */
+  private prefetch(
+    url: string,
+    list: ListDescription,
+    pageNumber: number,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<ParsedResponse> {
+    const request = this.send(url, list, pageNumber, abortSignal);
+    request.catch(() => undefined);
+    return request;
   }
 
   private async send(
