@@ -99,8 +99,8 @@ export function parseField(token: string, spec: FieldSpec, fail: Fail): CronFiel
 /** NCrontab reads the step with int.Parse (a sign is allowed) and treats a step below 1 as 1, so "*\/0" is "*". */
 function parseStep(text: string, where: string, fail: Fail): number {
   const step = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  // int.Parse overflows beyond 32 bits, and the host then refuses the schedule.
-  if (!(Math.abs(step) <= 2 ** 31 - 1)) {
+  // int.Parse overflows outside a 32-bit int (-2^31 to 2^31-1), and the host then refuses the schedule.
+  if (!(step >= -(2 ** 31) && step <= 2 ** 31 - 1)) {
     fail(`has an invalid step "${text}" in ${where}; a step is a whole number, as in "*/5"`);
   }
   return Math.max(step, 1);

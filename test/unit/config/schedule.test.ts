@@ -133,6 +133,10 @@ describe('parseTimerSchedule', () => {
       'has an invalid step "3000000000" in the minute field ("*/3000000000"); a step is a whole number, as in "*/5"',
     ],
     [
+      '*/-2147483649 * * * *',
+      'has an invalid step "-2147483649" in the minute field ("*/-2147483649"); a step is a whole number, as in "*/5"',
+    ],
+    [
       '/5 * * * *',
       'has a step with nothing to step over in the minute field ("/5"); write "*/n" for every n-th value',
     ],
@@ -202,6 +206,7 @@ describe('parseTimerSchedule', () => {
     ['0 0 0 * * Fri-Mon', '0 0 0 * * 1-5'],
     ['*/0 * * * * *', '* * * * * *'],
     ['0 0 0 * * */-3', '0 0 0 * * *'],
+    ['*/-2147483648 * * * * *', '* * * * * *'],
     ['0 10-0/0 * * * *', '0 0-10 * * * *'],
     ['0 0 0 1 */5 *', '0 0 0 1 1,6,11 *'],
   ])('reads %j like %j (reversed ranges are swapped, steps below 1 mean 1)', (value, same) => {
