@@ -1,15 +1,17 @@
 /**
- * Benchmarks that print figures (never timed tests): `npm run bench`.
+ * Benchmarks that print figures (never timed tests): `npm run bench`, or one section with
+ * `node dist/scripts/bench.js <section>`:
  *
- * 1. Hash index: load (decode), diff (classify every entry) and save (encode) at 1,000,000 entries.
- * 2. Collection cost against the least possible work: parsing the pages and serialising each record once.
- * 3. Memory while streaming many alerts with a capped run.
- * 4. End to end: 10,000 emulated alerts over HTTPS (emulator) into Azurite, first and second run.
+ * - `index`: the hash index's load (decode), diff (classify every entry) and save (encode), 1,000,000 entries.
+ * - `cost`: one subscription's collection in process, against parsing the pages and serialising each alert once.
+ * - `single`: (a) the local runner as a child process (process start included), first and steady-state runs
+ *   of 10,000 and 100,000 alerts, beside the minimal client (`leastWork.ts`), with peak RSS.
+ * - `tenant`: (b) 1,000 subscriptions collected by the local runner, beside the minimal client fetching the
+ *   same pages with the same concurrency; wall time, peak RSS, ARM requests.
+ * - `worker`: (c) the worker's peak RSS at the default cap, beside its batch's bytes.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { AlertIndex } from '../src/dedupe/alertIndex';
 import { InMemoryIndexStore } from '../src/dedupe/inMemoryIndexStore';
 import type { AlertPage, AlertSource } from '../src/defender/alertSource';
@@ -17,7 +19,9 @@ import { collectAlerts } from '../src/pipeline/collectAlerts';
 import type { DirectSink } from '../src/delivery/sinks';
 import { RecordingLogger } from '../src/telemetry/logger';
 import { generateAlerts } from '../emulators/defender/alertFactory';
-import { runEndToEnd } from './benchEndToEnd';
+import { benchSingleSubscription } from './bench/singleSubscription';
+import { benchTenant } from './bench/tenant';
+import { benchWorkerMemory } from './bench/workerMemory';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000be';
 const PAGE_SIZE = 200;
@@ -78,7 +82,11 @@ function textPagesSource(pages: string[]): AlertSource {
   };
 }
 
-const nullSink: DirectSink = { kind: 'direct', write: () => Promise.resolve() };
+const nullSink: DirectSink = {
+  kind: 'direct',
+  write: () => Promise.resolve(),
+  flush: () => Promise.resolve(),
+};
 
 async function benchCollectionCost(count: number): Promise<void> {
   const alerts = generateAlerts({ count, seed: 7, subscriptionId: SUBSCRIPTION });
@@ -126,35 +134,37 @@ async function benchCollectionCost(count: number): Promise<void> {
   );
 }
 
-/** Runs `benchMemory.js` in a child with a small heap limit and reads its peak resident memory. */
-async function benchMemory(counts: number[], cap: number, heapLimitInMb: number): Promise<void> {
-  for (const count of counts) {
-    const child = spawn(
-      process.execPath,
-      [
-        `--max-old-space-size=${heapLimitInMb}`,
-        join(__dirname, 'benchMemory.js'),
-        String(count),
-        String(cap),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    console.log(
-      `memory, ${count.toLocaleString('en')} alerts streamed, max_alerts_per_run=${cap.toLocaleString('en')}, ` +
-        `heap limit ${heapLimitInMb} MB: ${code === 0 ? output.trim() : `FAILED (exit ${code})`}`,
-    );
-  }
-}
+const SECTIONS: Record<string, () => Promise<void>> = {
+  index: () => Promise.resolve(benchIndex(1_000_000)),
+  cost: () => benchCollectionCost(10_000),
+  single: () =>
+    benchSingleSubscription([
+      { alerts: 10_000, rounds: 3 },
+      { alerts: 100_000, rounds: 2 },
+    ]),
+  tenant: () => benchTenant(2),
+  worker: () => benchWorkerMemory([20_000, 100_000]),
+};
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (!only || only === 'index') benchIndex(1_000_000);
-  if (!only || only === 'cost') await benchCollectionCost(10_000);
-  if (!only || only === 'memory') await benchMemory([20_000, 100_000, 300_000], 5_000, 160);
-  if (!only || only === 'e2e') await runEndToEnd(10_000);
+  if (only !== undefined && !(only in SECTIONS))
+    throw new Error(
+      `Unknown section '${only}': one of ${Object.keys(SECTIONS).join(', ')}, or none for all.`,
+    );
+  console.log(
+    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(0)} GB; load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')}`,
+  );
+  for (const [name, run] of Object.entries(SECTIONS)) {
+    if (only !== undefined && only !== name) continue;
+    const started = process.hrtime.bigint();
+    await run();
+    const took = Number(process.hrtime.bigint() - started) / 1e9;
+    console.log(`[${name}: ${took.toFixed(0)} s; load average now ${loadavg()[0]!.toFixed(2)}]`);
+  }
 }
 
 main().catch((error: unknown) => {

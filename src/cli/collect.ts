@@ -38,7 +38,7 @@ export function collectCommand(argv: string[]): Promise<number> {
       values.output ?? `.local/output/alerts-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
     if (output !== '-') mkdirSync(dirname(resolve(output)), { recursive: true });
     const sink = new NdjsonSink(output === '-' ? '-' : { path: output }, logger);
-    const { outcomes } = await collectSubscriptions({ settings, sink, logger });
+    const { outcomes } = await collectSubscriptions({ settings, sink, logger }).finally(() => sink.close());
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     const delivered = outcomes.reduce((total, outcome) => total + (outcome.summary?.delivered ?? 0), 0);
     logger.info(

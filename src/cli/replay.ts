@@ -155,7 +155,9 @@ async function replaySourceCommand(
   if (values['to-outbox'] !== true) {
     const output = values.output ?? '-';
     const sink = new NdjsonSink(output === '-' ? '-' : { path: output }, logger);
-    const { listed, written } = await replayFromSource({ source, sink, selection, record });
+    const { listed, written } = await replayFromSource({ source, sink, selection, record }).finally(() =>
+      sink.close(),
+    );
     logger.info(`Replayed ${written} of ${listed} alerts from the source`, { subscriptionId });
     return EXIT.ok;
   }

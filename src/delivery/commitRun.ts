@@ -10,10 +10,13 @@ const MAX_COMMIT_ATTEMPTS = 5;
 /** Commit ids kept in the index header: far more than the commits that can overlap one run. */
 const RECENT_COMMITS_KEPT = 16;
 
-/** An alert the run delivers, with its serialised record. */
+/**
+ * An alert the run delivers. For a hand-over sink it carries its serialised record; a direct sink has
+ * taken the record as its page was diffed, and only the index entry is left to commit.
+ */
 export interface SelectedAlert extends BatchItem {
   alertId: string;
-  record: string;
+  record?: string;
 }
 
 export interface CommitRunOptions {
@@ -103,7 +106,7 @@ function recordRun(
     index.recordDelivered(delivered, nowInSeconds);
     return undefined;
   }
-  const { payload, ref } = sink.prepare(delivered.map((alert) => alert.record));
+  const { payload, ref } = sink.prepare(delivered.map((alert) => alert.record ?? ''));
   index.addPendingBatch(
     { id: runId, createdAt: at.toISOString(), recordCount: delivered.length, ref },
     delivered,

@@ -1,10 +1,13 @@
 /**
- * A sink that writes the records itself and returns once they are durable (the local runner's file or
- * stdout). The index then records them as delivered straight away.
+ * A sink that writes the records itself (the local runner's file or stdout), page by page as the run goes.
+ * The index records them as delivered only after `flush` has made everything written durable.
  */
 export interface DirectSink {
   readonly kind: 'direct';
+  /** Writes records after those already written. */
   write(records: readonly string[]): Promise<void>;
+  /** Returns once every record written so far is durable (on disk, or handed to the reader). */
+  flush(): Promise<void>;
 }
 
 /**
@@ -29,6 +32,10 @@ export class InMemorySink implements DirectSink {
 
   write(records: readonly string[]): Promise<void> {
     this.records.push(...records);
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
     return Promise.resolve();
   }
 }

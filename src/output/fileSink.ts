@@ -7,7 +7,8 @@ const TAIL_BLOCK_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
 /**
- * NDJSON to a file (appended, flushed to disk before the index records delivery) or to stdout.
+ * NDJSON to a file (appended) or to stdout. The file stays open for the run; `flush` syncs it to disk, and
+ * the index records the records as delivered only after that.
  *
  * A run killed while appending leaves a partial last line. Its records were never committed to the index,
  * so the next run sends them again; the partial line is cut off first, so that it can never glue itself
@@ -17,6 +18,7 @@ export class NdjsonSink implements DirectSink {
   readonly kind = 'direct';
   /** Writes run one after another: several subscriptions collected at once share the file. */
   private queue: Promise<unknown> = Promise.resolve();
+  private file: Promise<FileHandle> | undefined;
 
   constructor(
     private readonly destination: '-' | { path: string },
@@ -24,20 +26,44 @@ export class NdjsonSink implements DirectSink {
   ) {}
 
   write(records: readonly string[]): Promise<void> {
-    const written = this.queue.then(() => this.writeNow(records));
-    this.queue = written.catch(() => undefined);
-    return written;
+    return this.serialised(() => this.writeNow(records.join('\n') + '\n'));
   }
 
-  private async writeNow(records: readonly string[]): Promise<void> {
-    const text = records.join('\n') + '\n';
+  /** Syncs what was written to disk (stdout: every write has already been handed to the reader). */
+  flush(): Promise<void> {
+    return this.serialised(async () => {
+      if (this.file) await (await this.file).sync();
+    });
+  }
+
+  /** Closes the file; a later write opens it again. */
+  close(): Promise<void> {
+    return this.serialised(async () => {
+      const file = this.file;
+      this.file = undefined;
+      if (file) await (await file).close();
+    });
+  }
+
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async writeNow(text: string): Promise<void> {
     if (this.destination === '-') {
       await new Promise<void>((resolve, reject) =>
         process.stdout.write(text, (error) => (error ? reject(stdoutFailure(error)) : resolve())),
       );
       return;
     }
-    const { path } = this.destination;
+    this.file ??= this.openRepaired(this.destination.path);
+    await (await this.file).write(text);
+  }
+
+  /** Opens the file for appending, cutting a partial last line first. */
+  private async openRepaired(path: string): Promise<FileHandle> {
     // 'a+' rather than 'a': the end is read back, and truncating works on a file opened for reading too.
     const file = await open(path, 'a+');
     try {
@@ -49,10 +75,10 @@ export class NdjsonSink implements DirectSink {
           { path },
         );
       }
-      await file.writeFile(text, 'utf8');
-      await file.sync();
-    } finally {
+      return file;
+    } catch (error) {
       await file.close();
+      throw error;
     }
   }
 }

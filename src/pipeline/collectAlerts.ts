@@ -82,11 +82,10 @@ export async function collectAlerts(options: CollectAlertsOptions): Promise<Coll
     now: startedAt,
     logger,
     abortSignal: options.abortSignal,
+    // A direct sink writes each page's records as it goes, and flushes them before the commit below.
+    deliverPage: sink.kind === 'direct' ? (records) => sink.write(records) : undefined,
   });
-
-  // A direct sink writes (and flushes) before the index records the alerts as delivered.
-  if (sink.kind === 'direct' && diff.selected.length > 0)
-    await sink.write(diff.selected.map((alert) => alert.record));
+  if (sink.kind === 'direct') await sink.flush();
 
   const committed = await commitRun(loaded, diff.selected, {
     store,

@@ -43,11 +43,18 @@ export interface DiffAlertsOptions {
   now: Date;
   logger: Logger;
   abortSignal?: AbortSignal;
+  /**
+   * Takes each page's selected records as soon as the page is diffed (a direct sink writes them), so that
+   * they are not held to the end of the run; the selected alerts then carry no record. Absent: the records
+   * are kept for a hand-over at the end.
+   */
+  deliverPage?: (records: string[]) => Promise<void>;
 }
 
 /**
  * Streams the listing page by page and decides, per alert, whether it goes out in this run. Only the
- * current page and the selected records (at most `maxAlertsPerRun`) are held in memory. An alert that
+ * current page and the selected records (at most `maxAlertsPerRun`; none with `deliverPage`) are held in
+ * memory. An alert that
  * cannot be processed is logged with its position and skipped; the others go on.
  */
 export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult> {
@@ -76,6 +83,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
   index.startListing();
   for await (const page of options.source.pages({ abortSignal: options.abortSignal })) {
     counts.pages += 1;
+    const pageRecords: string[] = [];
     page.alerts.forEach((alert, position) => {
       counts.fetched += 1;
       const where = { page: page.pageNumber, position };
@@ -137,7 +145,11 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
           );
           return;
         }
-        selected.push({ key, fingerprint: fingerprintOnce(), wireDigest: wire, alertId: usable.id, record });
+        const item = { key, fingerprint: fingerprintOnce(), wireDigest: wire, alertId: usable.id };
+        if (options.deliverPage) {
+          pageRecords.push(record);
+          selected.push(item);
+        } else selected.push({ ...item, record });
       } catch (error) {
         counts.failed += 1;
         logger.error(
@@ -149,6 +161,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
         );
       }
     });
+    if (options.deliverPage && pageRecords.length > 0) await options.deliverPage(pageRecords);
   }
   return { counts, selected, oldestUndeliveredAt };
 }

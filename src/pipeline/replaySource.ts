@@ -46,5 +46,6 @@ export async function replayFromSource(options: {
     if (records.length > 0) await options.sink.write(records);
     written += records.length;
   }
+  await options.sink.flush();
   return { listed, written };
 }

@@ -166,9 +166,13 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
       `Defender for Cloud returned page 2 of the alert listing with a nextLink it had already given; the listing ` +
         `would never end. The run stops and commits nothing of it; it is retried on the next attempt.`,
     );
-    expect(sink.records).toEqual([]);
     const index = blobService().getContainerClient(settings.index_container!);
     expect(await readBlobIfExists(index, `${SUBSCRIPTION_ID}.index`)).toBeUndefined();
+    // What the broken run wrote was never committed: the next run writes it again (a re-send the failure forced).
+    const written = sink.alerts().map((alert) => alert.id);
+    const next = await collect(settings);
+    expect(next.summary).toMatchObject({ new: 120, delivered: 120 });
+    expect(next.sink.alerts().map((alert) => alert.id)).toEqual(expect.arrayContaining(written));
   });
 
   it('stops a listing past max_pages_per_listing, naming the setting, and commits nothing', async () => {

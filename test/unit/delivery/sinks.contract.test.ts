@@ -7,7 +7,11 @@ import { NdjsonSink } from '../../../src/output/fileSink';
 import { RecordingLogger } from '../../../src/telemetry/logger';
 
 const folders: string[] = [];
-afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+const sinksToClose: NdjsonSink[] = [];
+afterAll(async () => {
+  await Promise.all(sinksToClose.map((sink) => sink.close()));
+  folders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
+});
 
 const sinks: { name: string; create: () => { sink: DirectSink; written: () => string[] } }[] = [
   {
@@ -23,10 +27,9 @@ const sinks: { name: string; create: () => { sink: DirectSink; written: () => st
       const folder = mkdtempSync(join(tmpdir(), 'sink-'));
       folders.push(folder);
       const path = join(folder, 'out.ndjson');
-      return {
-        sink: new NdjsonSink({ path }, new RecordingLogger()),
-        written: () => readFileSync(path, 'utf8').split('\n').slice(0, -1),
-      };
+      const sink = new NdjsonSink({ path }, new RecordingLogger());
+      sinksToClose.push(sink);
+      return { sink, written: () => readFileSync(path, 'utf8').split('\n').slice(0, -1) };
     },
   },
 ];
@@ -36,6 +39,7 @@ describe.each(sinks)('a direct sink ($name)', ({ create }) => {
     const { sink, written } = create();
     await sink.write(['{"id":"a"}', '{"id":"b"}']);
     await sink.write(['{"id":"c","text":"line\\u2028separator"}']);
+    await sink.flush();
     expect(written()).toEqual(['{"id":"a"}', '{"id":"b"}', '{"id":"c","text":"line\\u2028separator"}']);
     expect(sink.kind).toBe('direct');
   });

@@ -11,13 +11,20 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
+/** One run's writing: write, flush, close. */
+async function writeOnce(sink: NdjsonSink, records: string[]): Promise<void> {
+  await sink.write(records);
+  await sink.flush();
+  await sink.close();
+}
+
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').slice(0, -1);
 
 describe('the NDJSON file sink', () => {
   it('appends one record per line to what earlier runs wrote', async () => {
     const path = join(folder, 'alerts.ndjson');
     writeFileSync(path, '{"id":"a"}\n');
-    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"b"}', '{"id":"c"}']);
+    await writeOnce(new NdjsonSink({ path }, new RecordingLogger()), ['{"id":"b"}', '{"id":"c"}']);
     expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b"}', '{"id":"c"}']);
   });
 
@@ -26,7 +33,7 @@ describe('the NDJSON file sink', () => {
     // A run killed while appending: its records were never committed to the index, so they come again.
     writeFileSync(path, '{"id":"a"}\n{"id":"b","properties":{"sta');
     const logger = new RecordingLogger();
-    await new NdjsonSink({ path }, logger).write(['{"id":"b","properties":{"status":"Active"}}']);
+    await writeOnce(new NdjsonSink({ path }, logger), ['{"id":"b","properties":{"status":"Active"}}']);
     expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b","properties":{"status":"Active"}}']);
     expect(lines(path).map((line) => JSON.parse(line) as unknown)).toHaveLength(2);
     expect(logger.text()).toBe(
@@ -37,7 +44,7 @@ describe('the NDJSON file sink', () => {
   it('removes a partial first line when the file holds nothing else', async () => {
     const path = join(folder, 'alerts.ndjson');
     writeFileSync(path, '{"id":"a","pro');
-    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"a"}']);
+    await writeOnce(new NdjsonSink({ path }, new RecordingLogger()), ['{"id":"a"}']);
     expect(lines(path)).toEqual(['{"id":"a"}']);
   });
 
@@ -45,13 +52,13 @@ describe('the NDJSON file sink', () => {
     const path = join(folder, 'alerts.ndjson');
     const long = `{"id":"x","pad":"${'p'.repeat(200_000)}"}`;
     writeFileSync(path, `{"id":"a"}\n${long.slice(0, 150_000)}`);
-    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"b"}']);
+    await writeOnce(new NdjsonSink({ path }, new RecordingLogger()), ['{"id":"b"}']);
     expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b"}']);
   });
 
   it('creates the file on the first run', async () => {
     const path = join(folder, 'new.ndjson');
-    await new NdjsonSink({ path }, new RecordingLogger()).write(['{"id":"a"}']);
+    await writeOnce(new NdjsonSink({ path }, new RecordingLogger()), ['{"id":"a"}']);
     expect(lines(path)).toEqual(['{"id":"a"}']);
   });
 });
