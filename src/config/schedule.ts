@@ -1,3 +1,13 @@
+/**
+ * The `cron` setting, read as the Functions host reads a timer schedule (NCrontab, UTC), and held to NCrontab's own
+ * answers for thousands of expressions by test/unit/config/ncrontabVectors.test.ts. Three differences are deliberate:
+ * - a schedule that can never fire (`0 0 30 2 *`) is rejected; NCrontab accepts it and never fires;
+ * - any whitespace separates fields, where the host splits on spaces only; the host is handed `expression`, the
+ *   fields re-joined with single spaces, so it reads what we read;
+ * - an invisible character (a soft hyphen or zero-width space in a month or day name, a NUL after a value) is
+ *   rejected, where NCrontab ignores it: such a schedule is a copy-paste accident, better reported than run with a
+ *   meaning its text does not show.
+ */
 import { SETTING_NAMES } from './settingNames';
 import { CronField, FIELD_SPECS, parseField, type Fail, type FieldSpec } from './cronField';
 

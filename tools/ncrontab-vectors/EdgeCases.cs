@@ -53,6 +53,9 @@ static class EdgeCases
         // Look-alike and invisible characters in names and values.
         "0 0 1 J\u0430n *", "0 0 1 Jan\u00ad *", "0 0 1 Jan\u200b *", "0 0 1 \uff2a\uff41\uff4e *",
         "0 0 * * FR\u0130", "0 0 * * fr\u0131", "5\u0000 * * * *", "0 0 * * Mon\u0000",
+        // The visible expressions NCrontab reads four of those as (it ignores the soft hyphen, the zero-width space and
+        // the NULs), which src/config/schedule.ts rejects on purpose.
+        "0 0 1 Jan *", "5 * * * *", "0 0 * * Mon",
         // Whitespace other than spaces (their one-space forms follow them).
         "\t0 5 * * *", "0 5 * * *\n", "0 */\t5 * * * *", "0 5\t * * *", "0\u00a05 * * *", "0 0 5\u3000* * *",
         "0 0 5 * *\r\n", "0 0 5 * * \u2003*",
