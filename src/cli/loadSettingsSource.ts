@@ -13,8 +13,11 @@ export function loadSettingsSource(
   let values: unknown;
   try {
     values = (JSON.parse(readFileSync(localSettingsPath, 'utf8')) as { Values?: unknown }).Values;
-  } catch (cause) {
-    throw new Error(`Cannot read '${localSettingsPath}': it is not valid JSON. Fix or remove it.`, { cause });
+  } catch (error) {
+    // The parser's message quotes the text around the error, which may be a secret: keep only where it is.
+    throw new Error(
+      `Cannot read '${localSettingsPath}': it is not valid JSON${whereJsonFailed(error)}. Fix or remove it.`,
+    );
   }
   if (values !== undefined && (typeof values !== 'object' || values === null || Array.isArray(values))) {
     throw new Error(
@@ -40,4 +43,13 @@ export function hasNoAzureSettings(source: SettingsSource): boolean {
     !source.subscription_ids?.trim() &&
     !source.management_group_id?.trim()
   );
+}
+
+/** " (line 5, column 20)" from a JSON.parse error, or "" when it does not say. */
+function whereJsonFailed(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return ` (line ${lineColumn[1]}, column ${lineColumn[2]})`;
+  const position = /at position (\d+)/.exec(message);
+  return position ? ` (at character ${position[1]})` : '';
 }

@@ -96,7 +96,8 @@ async function replayOutboxCommand(
     forwardQueue,
     from,
     to,
-    urlOf: (batchRef) => container.getBlobClient(batchRef).url,
+    // Without the query: with a SAS connection string it holds the signature, and queues keep messages.
+    urlOf: (batchRef) => container.getBlobClient(batchRef).url.split('?')[0]!,
     now: new Date(),
   });
   logger.info(`Queued ${queued.length} outbox batches for the forwarder`, { queue: forwardQueue.name });

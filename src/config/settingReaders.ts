@@ -39,8 +39,12 @@ export function guidSetting(
 ): string | undefined {
   const value = required ? requiredSetting(source, name, hint) : optionalSetting(source, name);
   if (value !== undefined && !GUID_PATTERN.test(value)) {
+    // A value with other characters than a GUID's may be a secret pasted into the wrong setting: not echoed.
+    const shown = /^[0-9a-f{}-]*$/i.test(value)
+      ? `"${value}"`
+      : 'The value (not shown: it is not GUID-shaped, and may be a secret pasted into the wrong setting)';
     throw new Error(
-      `Invalid setting '${name}': "${value}" is not a GUID. ${hint} It looks like 00000000-0000-0000-0000-000000000000.`,
+      `Invalid setting '${name}': ${shown} is not a GUID. ${hint} It looks like 00000000-0000-0000-0000-000000000000.`,
     );
   }
   return value?.toLowerCase();
@@ -90,8 +94,13 @@ export function httpsUrlSetting(source: SettingsSource, name: string, example: s
   const hasExtras = /[?#@]/.test(value);
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url?.protocol !== 'https:' || hasExtras) {
-    // A query or user info may carry a SAS token or a password: never echo such a value.
-    const shown = hasExtras ? 'The value (not shown: it has a query, fragment or credentials)' : `"${value}"`;
+    // A query or user info may carry a SAS token or a password, and text that is no URL at all may be a
+    // connection string or a SAS pasted into the wrong setting: never echo such a value.
+    const shown = hasExtras
+      ? 'The value (not shown: it has a query, fragment or credentials)'
+      : url === undefined
+        ? 'The value (not shown: it is not a URL, and may be a secret pasted into the wrong setting)'
+        : `"${value}"`;
     throw new Error(
       `Invalid setting '${name}': ${shown} is not an https URL without query or credentials. ` +
         `Example: "${example}".`,

@@ -39,12 +39,24 @@ const HINT = {
   client: 'Set it to the Application (client) ID of the app registration or of the managed identity.',
 };
 const GUID_EXAMPLE = 'It looks like 00000000-0000-0000-0000-000000000000.';
+/** A value with other characters than a GUID's may be a secret in the wrong setting, so it is not echoed. */
 const notGuid = (name: string, value: string, hint: string): string =>
-  `Invalid setting '${name}': "${value}" is not a GUID. ${hint} ${GUID_EXAMPLE}`;
-/** A value with a query, fragment or user info may hold a SAS token or password, so it is not echoed. */
+  `Invalid setting '${name}': ${
+    /^[0-9a-f{}-]*$/i.test(value)
+      ? `"${value}"`
+      : 'The value (not shown: it is not GUID-shaped, and may be a secret pasted into the wrong setting)'
+  } is not a GUID. ${hint} ${GUID_EXAMPLE}`;
+/**
+ * A value with a query, fragment or user info may hold a SAS token or password, and one that is no URL
+ * at all may be a connection string, so neither is echoed.
+ */
 const notHttps = (name: string, value: string, example: string): string =>
   `Invalid setting '${name}': ${
-    /[?#@]/.test(value) ? 'The value (not shown: it has a query, fragment or credentials)' : `"${value}"`
+    /[?#@]/.test(value)
+      ? 'The value (not shown: it has a query, fragment or credentials)'
+      : URL.canParse(value)
+        ? `"${value}"`
+        : 'The value (not shown: it is not a URL, and may be a secret pasted into the wrong setting)'
   } is not an https URL without query or credentials. Example: "${example}".`;
 const notWhole = (name: string, value: string, min: number, max: number, fallback: number): string =>
   `Invalid setting '${name}': "${value}" is not a whole number from ${min} to ${max}. Remove it to use ${fallback}.`;
