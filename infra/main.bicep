@@ -62,14 +62,34 @@ param outputMaxRecordBytes int = 0
 
 // Empty means the deployment subscription: an empty default, rather than subscription().subscriptionId, so that azd
 // versions that pass an unset variable as '' (before 1.15) still get the default.
-@description('Optional. ID of the subscription whose Defender for Cloud alerts are collected. Empty: the deployment subscription. Security Reader is assigned there through a deployment at that subscription, so the deployer needs Microsoft.Resources/deployments/write and Microsoft.Authorization/roleAssignments/write on it (Owner, or Contributor plus User Access Administrator), or sets assignSecurityReader to false and has the role assigned separately.')
+@description('Optional. ID of the subscription whose Defender for Cloud alerts are collected (app setting subscription_id). Empty: the deployment subscription, unless subscriptionIds or managementGroupId is set, in which case subscription_id is not set. Security Reader is assigned there through a deployment at that subscription, so the deployer needs Microsoft.Resources/deployments/write and Microsoft.Authorization/roleAssignments/write on it (Owner, or Contributor plus User Access Administrator), or sets assignSecurityReader to false and has the role assigned separately.')
 param collectedSubscriptionId string = ''
+
+// The collector's subscription selection (src/config/subscriptionSelection.ts): subscription_id, subscription_ids,
+// management_group_id and exclude_subscription_ids, in any combination. Checked below with the collector's own rules.
+@description('Optional. More subscriptions to collect (app setting subscription_ids): subscription IDs separated by commas, each receiving Security Reader like collectedSubscriptionId (assignSecurityReader), or * for every subscription the identity can see in this tenant (the roles are then yours to grant, see docs/deploy.md). Empty: not set.')
+param subscriptionIds string = ''
+
+@description('Optional. ID (not display name) of a management group whose subscriptions are all collected, its descendants listed every cycle (app setting management_group_id). The identity needs Security Reader and Reader at the group: assignManagementGroupSecurityReader and assignManagementGroupReader, or az role assignment create (docs/deploy.md). Empty: not set.')
+param managementGroupId string = ''
+
+@description('Optional. Subscription IDs never collected, separated by commas (app setting exclude_subscription_ids): for subscriptions that subscriptionIds * or managementGroupId would find. Empty: not set.')
+param excludeSubscriptionIds string = ''
 
 // One switch per role assignment. Each is named guid(scope, principal, role), so it fails with RoleAssignmentExists
 // when the principal already holds the role at that scope under another name (granted by hand, or by another
 // template): turn that one off, or leave it to whoever may assign roles there (docs/deploy.md says how).
-@description('Optional. Assign Security Reader on the collected subscription to the identity that reads the alerts. Set to false when it already holds it there, or someone else grants it (see docs/deploy.md).')
+@description('Optional. Assign Security Reader on the collected subscription, and on each subscription listed in subscriptionIds, to the identity that reads the alerts. Set to false when it already holds it there, or someone else grants it (see docs/deploy.md).')
 param assignSecurityReader bool = true
+
+// Off by default, unlike the others: Bicep reaches a management group from this subscription-scope template only
+// through a nested deployment at the tenant root (scope tenant()), which needs Microsoft.Resources/deployments/write at
+// '/', a right few deployers hold. docs/deploy.md gives the az role assignment create commands instead.
+@description('Optional. Assign Security Reader at the management group managementGroupId (inherited by every subscription under it) to the identity that reads the alerts. Off by default: the assignment goes through a deployment at the tenant root, so the deployer needs Microsoft.Resources/deployments/write at / (tenant scope) as well as deployments/write and Microsoft.Authorization/roleAssignments/write at the group. Otherwise assign it with az role assignment create (docs/deploy.md).')
+param assignManagementGroupSecurityReader bool = false
+
+@description('Optional. Assign Reader at the management group managementGroupId to the identity that reads the alerts: listing the group\'s descendants needs Microsoft.Management/managementGroups/descendants/read, which neither Security Reader nor Management Group Reader has and no built-in role narrower than Reader (*/read) grants. Off by default, for the same reason and with the same deployer rights as assignManagementGroupSecurityReader.')
+param assignManagementGroupReader bool = false
 
 @description('Optional. Assign Storage Blob Data Owner on the storage account to the managed identity (host storage, deployment package, index, outbox, blob output). Set to false when it already holds it there, or someone else grants it.')
 param assignStorageBlobDataOwner bool = true
@@ -99,7 +119,7 @@ param clientId string = ''
 @description('Optional. Client secret of the app registration named by clientId. Stored in a new Key Vault; the app reads it through a Key Vault reference. Leave unset to read alerts with the managed identity.')
 param clientSecret string?
 
-@description('Optional. Object ID of the service principal of the app registration (Entra ID > Enterprise applications > Object ID, or az ad sp show --id <clientId> --query id). Receives Security Reader when clientSecret is set and assignSecurityReader is true.')
+@description('Optional. Object ID of the service principal of the app registration (Entra ID > Enterprise applications > Object ID, or az ad sp show --id <clientId> --query id). Receives the roles of the identity that reads the alerts (Security Reader, and Reader at a management group) when clientSecret is set and their assign switches are on.')
 param clientPrincipalObjectId string = ''
 
 @description('Optional. Resource ID of an existing Event Hub to write to (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.EventHub/namespaces/<namespace>/eventhubs/<hub>). Only with outputTarget eventhub; when empty, a namespace and a hub are created. The template deploys to the hub\'s resource group, so the deployer needs Microsoft.Resources/deployments/write there and, with assignEventHubsDataSender, Microsoft.Authorization/roleAssignments/write on the hub.')
@@ -117,8 +137,13 @@ param alertEmail string = ''
 param noSuccessfulRunWindowInHours int = 25
 
 @minValue(1)
+@maxValue(48)
+@description('Optional. Hours without a successful collection of one subscription before the subscription-not-collected alert fires for it. The rule looks at every subscription with a run in the last 2 days (the longest range a log alert can query), so at most 48. 25 = one day plus the hourly schedule slack.')
+param noSuccessfulCollectionWindowInHours int = 25
+
+@minValue(1)
 @maxValue(89)
-@description('Optional. Age in days of the oldest alert not yet delivered at which the retention alert fires. Defender for Cloud keeps alerts 90 days; 75 leaves two weeks to act.')
+@description('Optional. Age in days of a subscription\'s oldest alert not yet delivered at which the retention alert fires for that subscription. Defender for Cloud keeps alerts 90 days; 75 leaves two weeks to act.')
 param oldestUndeliveredAlertThresholdInDays int = 75
 
 @minValue(1)
@@ -149,17 +174,31 @@ param networkIsolation bool = false
 param virtualNetworkAddressPrefix string = '10.0.0.0/16'
 
 // The timer trigger is a singleton (the host holds a blob lease per schedule), but the queue-triggered worker
-// (collectSubscription) and forwarder (forwardBatch) scale out with their queues' lengths: with many subscriptions the
-// app runs on several instances, up to this cap. 40 is the lowest value every Flex Consumption API version has accepted;
-// newer ones accept 1.
+// (collectSubscription) and forwarder (forwardBatch) scale out with their queues' lengths: one work item per subscription
+// and cycle, so with many subscriptions the app runs on several instances, up to this cap. host.json lets one instance
+// run batchSize 4 + newBatchThreshold 2 = 6 invocations of each queue-triggered function at once, so at most 6 x this
+// cap subscriptions are collected at the same time: 240 with 40, enough for 1,000 subscriptions an hour when a run takes
+// under a minute and a half (1,000 / 240 = 4.2 rounds). Each run reads one subscription's alerts, and ARM's read
+// limits are buckets per subscription and principal, so more workers don't share one bucket; the tenant bucket is the
+// timer's discovery only. 40 is also the lowest value every Flex Consumption API version has accepted (newer ones accept
+// 1), and 40 instances of 2,048 MB use 80 GB of the subscription's regional Flex Consumption memory quota.
 @minValue(1)
 @maxValue(1000)
-@description('Optional. Maximum instance count of the Flex Consumption app: the queue-triggered worker and forwarder scale out up to it.')
+@description('Optional. Maximum instance count of the Flex Consumption app. The worker (one subscription per invocation) and the forwarder scale out up to it; host.json allows batchSize 4 + newBatchThreshold 2 = 6 concurrent invocations of each per instance, so at most 6 x maximumInstanceCount subscriptions are collected at once (240 with the default 40). Raise it when one cycle cannot collect every subscription within the hour; lower it to spare the regional memory quota.')
 param maximumInstanceCount int = 40
 
 // ------------------------------------------------------------------------------------------------
 // Names and validation
 // ------------------------------------------------------------------------------------------------
+
+// A subscription ID in lower case: 8-4-4-4-12 hexadecimal digits.
+func isSubscriptionId(value string) bool =>
+  length(value) != 36
+    ? false
+    : empty(filter(
+        range(0, 36),
+        i => contains([8, 13, 18, 23], i) ? substring(value, i, 1) != '-' : !contains('0123456789abcdef', substring(value, i, 1))
+      ))
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -187,7 +226,11 @@ var newEventHubName = 'defender-alerts'
 
 var useClientSecret = !empty(clientSecret ?? '')
 var useExistingEventHub = !empty(existingEventHubResourceId)
-var collectedSubscription = empty(collectedSubscriptionId) ? subscription().subscriptionId : collectedSubscriptionId
+// subscription_id defaults to the deployment subscription only when nothing else says which subscriptions to collect.
+var selectsSubscriptions = !empty(trim(subscriptionIds)) || !empty(trim(managementGroupId))
+var collectedSubscription = !empty(collectedSubscriptionId)
+  ? collectedSubscriptionId
+  : selectsSubscriptions ? '' : subscription().subscriptionId
 var collectedCloud = !empty(azureCloud)
   ? azureCloud
   : environment().name == 'AzureUSGovernment'
@@ -212,8 +255,8 @@ var checkedClientId = useClientSecret
       ? ''
       : fail('clientId is set but clientSecret is empty. Set clientSecret too, or clear clientId to read alerts with the managed identity.'))
 var checkedClientPrincipalObjectId = useClientSecret
-  ? (empty(clientPrincipalObjectId) && assignSecurityReader
-      ? fail('clientSecret is set, so Security Reader goes to the app registration, but clientPrincipalObjectId is empty. Set it to the service principal object ID (az ad sp show --id <clientId> --query id -o tsv), or set assignSecurityReader to false and assign the role yourself.')
+  ? (empty(clientPrincipalObjectId) && (assignSecurityReader || assignManagementGroupRoles)
+      ? fail('clientSecret is set, so Security Reader goes to the app registration, but clientPrincipalObjectId is empty. Set it to the service principal object ID (az ad sp show --id <clientId> --query id -o tsv), or set assignSecurityReader (and assignManagementGroupSecurityReader, assignManagementGroupReader) to false and assign the roles yourself.')
       : clientPrincipalObjectId)
   : (empty(clientPrincipalObjectId)
       ? ''
@@ -224,6 +267,67 @@ var checkedVirtualNetworkAddressPrefix = networkIsolation && int(last(split(virt
 var checkedAlertActionGroupResourceId = !empty(alertActionGroupResourceId) && !empty(alertEmail)
   ? fail('Both alertActionGroupResourceId and alertEmail are set. Set one: an existing action group, or an e-mail address for a new one.')
   : alertActionGroupResourceId
+
+// The subscription selection, read with the collector's rules (src/config/subscriptionSelection.ts) so that a value
+// the app would refuse at its first run stops the deployment instead: items separated by commas and trimmed, compared in
+// lower case, each a GUID; * alone means every subscription the identity can see; a management group ID is 1 to 90
+// letters, digits, -, _, ., ( and ) (Azure's naming rules add: not ending with a period).
+var allVisibleSubscriptions = trim(subscriptionIds) == '*'
+var listedSubscriptionItems = empty(trim(subscriptionIds)) || allVisibleSubscriptions
+  ? []
+  : map(split(subscriptionIds, ','), item => toLower(trim(item)))
+var excludedSubscriptionItems = empty(trim(excludeSubscriptionIds))
+  ? []
+  : map(split(excludeSubscriptionIds, ','), item => toLower(trim(item)))
+var notSubscriptionIds = filter(listedSubscriptionItems, item => !isSubscriptionId(item))
+var notExcludableIds = filter(excludedSubscriptionItems, item => !isSubscriptionId(item))
+var checkedSubscriptionIds = contains(listedSubscriptionItems, '*')
+  ? fail('subscriptionIds \'${subscriptionIds}\' mixes * with subscription IDs. Set * alone for every subscription the identity can see, or list IDs only.')
+  : !empty(notSubscriptionIds)
+      ? fail('subscriptionIds \'${subscriptionIds}\': ${join(map(notSubscriptionIds, item => '\'${item}\''), ', ')} is not a subscription ID. Give subscription IDs (8-4-4-4-12 hexadecimal digits) separated by commas, or * alone.')
+      : allVisibleSubscriptions ? '*' : join(union(listedSubscriptionItems, []), ',')
+var listedSubscriptions = empty(checkedSubscriptionIds) || checkedSubscriptionIds == '*'
+  ? []
+  : split(checkedSubscriptionIds, ',')
+
+var managementGroupIdCharacters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.()'
+var managementGroupIdRefused = union(
+  filter(
+    map(range(0, length(trim(managementGroupId))), i => substring(trim(managementGroupId), i, 1)),
+    character => !contains(managementGroupIdCharacters, character)
+  ),
+  []
+)
+var checkedManagementGroupId = empty(trim(managementGroupId))
+  ? ''
+  : length(trim(managementGroupId)) > 90
+      ? fail('managementGroupId \'${managementGroupId}\' is longer than 90 characters, the most a management group ID has. Give the group\'s ID (Management groups > the group > ID), not its display name.')
+      : !empty(managementGroupIdRefused)
+          ? fail('managementGroupId \'${managementGroupId}\' contains ${join(map(managementGroupIdRefused, character => '\'${character}\''), ', ')}, which Azure refuses in a management group ID (letters, digits, -, _, ., ( and ) only). Give the group\'s ID, not its display name or its resource ID /providers/Microsoft.Management/managementGroups/<id>.')
+          : endsWith(trim(managementGroupId), '.')
+              ? fail('managementGroupId \'${managementGroupId}\' ends with a period, which Azure refuses in a management group ID. Give the group\'s ID.')
+              : trim(managementGroupId)
+
+// Exclusions take effect on discovered subscriptions: a subscription both named and excluded, or exclusions with
+// nothing discovered, is a mistake the collector would carry out silently.
+var namedSubscriptions = union(empty(collectedSubscriptionId) ? [] : [toLower(trim(collectedSubscriptionId))], listedSubscriptions)
+var namedAndExcluded = intersection(namedSubscriptions, excludedSubscriptionItems)
+var checkedExcludeSubscriptionIds = !empty(notExcludableIds)
+  ? fail('excludeSubscriptionIds \'${excludeSubscriptionIds}\': ${join(map(notExcludableIds, item => '\'${item}\''), ', ')} is not a subscription ID. Give subscription IDs separated by commas.')
+  : !empty(namedAndExcluded)
+      ? fail('${join(namedAndExcluded, ', ')} is both named (collectedSubscriptionId or subscriptionIds) and excluded (excludeSubscriptionIds). Remove it from one of them.')
+      : !empty(excludedSubscriptionItems) && !allVisibleSubscriptions && empty(checkedManagementGroupId)
+          ? fail('excludeSubscriptionIds is set, but nothing is discovered for it to exclude from: exclusions apply to subscriptionIds * and managementGroupId. Set one of them, or clear excludeSubscriptionIds.')
+          : join(union(excludedSubscriptionItems, []), ',')
+
+// The management group roles go through a deployment at the tenant root (see assignManagementGroupSecurityReader).
+var assignManagementGroupRoles = assignManagementGroupSecurityReader || assignManagementGroupReader
+var checkedAssignManagementGroupRoles = assignManagementGroupRoles && empty(checkedManagementGroupId)
+  ? fail('assignManagementGroupSecurityReader or assignManagementGroupReader is true but managementGroupId is empty. Set managementGroupId, or turn both off.')
+  : assignManagementGroupRoles
+
+// Security Reader on each subscription named one by one; * and management groups are covered at the group, or by hand.
+var securityReaderSubscriptions = union(empty(collectedSubscription) ? [] : [toLower(collectedSubscription)], listedSubscriptions)
 
 // /subscriptions/{2}/resourceGroups/{4}/providers/Microsoft.EventHub/namespaces/{8}/eventhubs/{10}: a short ID is
 // reported before it is indexed.
@@ -371,11 +475,28 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
-// Security Reader on the collected subscription: the managed identity, or the app registration when a secret is used.
-module securityReader 'app/rbac-subscription.bicep' = if (assignSecurityReader) {
-  name: 'securityReader-${resourceToken}'
-  scope: subscription(collectedSubscription)
+// Security Reader on the collected subscription and on each one subscriptionIds lists: the managed identity, or the app
+// registration when a secret is used. Each deployment is in its own subscription, so one name serves them all.
+module securityReader 'app/rbac-subscription.bicep' = [
+  for subscriptionId in securityReaderSubscriptions: if (assignSecurityReader) {
+    name: 'securityReader-${resourceToken}'
+    scope: subscription(subscriptionId)
+    params: {
+      principalId: empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId
+    }
+  }
+]
+
+// Security Reader and Reader at the management group, through a deployment at the tenant root: a subscription-scope
+// template can deploy to tenant() but not to managementGroup() (Bicep BCP115), and a tenant-scope one can.
+module managementGroupAccess 'app/management-group-access.bicep' = if (checkedAssignManagementGroupRoles) {
+  name: 'managementGroupAccess-${resourceToken}'
+  scope: tenant()
   params: {
+    managementGroupId: checkedManagementGroupId
+    deploymentName: 'managementGroupAccess-${resourceToken}'
+    assignSecurityReader: assignManagementGroupSecurityReader
+    assignReader: assignManagementGroupReader
     principalId: empty(checkedClientPrincipalObjectId) ? identity.outputs.principalId : checkedClientPrincipalObjectId
   }
 }
@@ -471,6 +592,9 @@ module functionApp 'app/functionApp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     cron: cron
     collectedSubscriptionId: collectedSubscription
+    subscriptionIds: checkedSubscriptionIds
+    managementGroupId: checkedManagementGroupId
+    excludeSubscriptionIds: checkedExcludeSubscriptionIds
     collectorClientId: empty(checkedClientId) ? identity.outputs.clientId : checkedClientId
     clientCredentialUri: useClientSecret ? keyVault!.outputs.clientCredentialUri : ''
     azureCloud: collectedCloud
@@ -515,6 +639,7 @@ module alerts 'app/monitoring-alerts.bicep' = {
     alertActionGroupResourceId: checkedAlertActionGroupResourceId
     alertEmail: alertEmail
     noSuccessfulRunWindowInHours: noSuccessfulRunWindowInHours
+    noSuccessfulCollectionWindowInHours: noSuccessfulCollectionWindowInHours
     oldestUndeliveredAlertThresholdInDays: oldestUndeliveredAlertThresholdInDays
     workItemMaxAgeInMinutes: workItemMaxAgeInMinutes
     systemTopicName: outboxEvents.outputs.systemTopicName

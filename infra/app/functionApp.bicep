@@ -36,8 +36,8 @@ param maximumInstanceCount int
 @description('Required. NCRONTAB schedule of the run (app setting cron).')
 param cron string
 
-@description('Required. Subscription whose alerts are collected (app setting subscription_id).')
-param collectedSubscriptionId string
+@description('Optional. Subscription whose alerts are collected (app setting subscription_id). Empty: not set, when subscriptionIds or managementGroupId say which subscriptions to collect.')
+param collectedSubscriptionId string = ''
 
 @description('Optional. More subscriptions to collect: comma-separated IDs, or * for every subscription the identity can see (app setting subscription_ids). Empty: not set.')
 param subscriptionIds string = ''
@@ -167,10 +167,6 @@ var collectorSettings = [
     value: tenant().tenantId
   }
   {
-    name: 'subscription_id'
-    value: collectedSubscriptionId
-  }
-  {
     name: 'client_id'
     value: collectorClientId
   }
@@ -236,6 +232,7 @@ var blobOutputSettings = outputTarget == 'blob'
 
 // Set only when given: the collector reads an empty setting as unset anyway, and the portal stays tidy.
 var subscriptionSelectionSettings = concat(
+  empty(collectedSubscriptionId) ? [] : [{ name: 'subscription_id', value: collectedSubscriptionId }],
   empty(subscriptionIds) ? [] : [{ name: 'subscription_ids', value: subscriptionIds }],
   empty(managementGroupId) ? [] : [{ name: 'management_group_id', value: managementGroupId }],
   empty(excludeSubscriptionIds) ? [] : [{ name: 'exclude_subscription_ids', value: excludeSubscriptionIds }]

@@ -108,34 +108,69 @@ export function deploymentSnapshot(
   parameters: Readonly<Record<string, string | number | boolean>>,
 ): DeploymentSnapshot {
   compiledTemplate();
-  const key = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 16);
+  const key = parametersKey(parameters);
   const file = cached(`snapshot-${key}.json`, () => {
     const name = `snapshot-${key}.${randomUUID()}`;
-    const paramsFile = join(cacheDir(), `${name}.bicepparam`);
-    const lines = [
-      "using './main.json'",
-      ...Object.entries(parameters).map(([param, value]) => `param ${param} = ${bicepLiteral(value)}`),
-    ];
-    writeFileSync(paramsFile, `${lines.join('\n')}\n`);
-    const { subscriptionId, tenantId, location, deploymentName } = SNAPSHOT_CONTEXT;
-    try {
-      check(
-        `snapshot of ${JSON.stringify(parameters)}`,
-        runBicep(bicep(), [
-          'snapshot',
-          paramsFile,
-          '--mode',
-          'overwrite',
-          ...['--subscription-id', subscriptionId, '--tenant-id', tenantId],
-          ...['--location', location, '--deployment-name', deploymentName],
-        ]),
-      );
-    } finally {
-      rmSync(paramsFile, { force: true });
-    }
+    check(`snapshot of ${JSON.stringify(parameters)}`, runSnapshot(name, parameters));
     return join(cacheDir(), `${name}.snapshot.json`);
   });
   return JSON.parse(readFileSync(file, 'utf8')) as DeploymentSnapshot;
+}
+
+/**
+ * Why a deployment of the compiled main.bicep with these parameters stops before deploying anything: the message of a
+ * `fail()` (or any other template error) as Bicep's snapshot reports it. Throws when the snapshot succeeds. Cached like
+ * the snapshots.
+ */
+export function deploymentFailure(parameters: Readonly<Record<string, string | number | boolean>>): string {
+  compiledTemplate();
+  const key = parametersKey(parameters);
+  const file = cached(`failure-${key}.txt`, () => {
+    const name = `failure-${key}.${randomUUID()}`;
+    let message: string;
+    try {
+      runSnapshot(name, parameters);
+      rmSync(join(cacheDir(), `${name}.snapshot.json`), { force: true });
+      message = '';
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    if (message === '') throw new Error(`The snapshot of ${JSON.stringify(parameters)} succeeded`);
+    const out = join(cacheDir(), `${name}.txt`);
+    writeFileSync(out, message);
+    return out;
+  });
+  return readFileSync(file, 'utf8');
+}
+
+function parametersKey(parameters: Readonly<Record<string, string | number | boolean>>): string {
+  return createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 16);
+}
+
+/** Runs `bicep snapshot` of main.json with these parameters; the snapshot lands in `<name>.snapshot.json`. */
+function runSnapshot(
+  name: string,
+  parameters: Readonly<Record<string, string | number | boolean>>,
+): { readonly findings: readonly string[] } {
+  const paramsFile = join(cacheDir(), `${name}.bicepparam`);
+  const lines = [
+    "using './main.json'",
+    ...Object.entries(parameters).map(([param, value]) => `param ${param} = ${bicepLiteral(value)}`),
+  ];
+  writeFileSync(paramsFile, `${lines.join('\n')}\n`);
+  const { subscriptionId, tenantId, location, deploymentName } = SNAPSHOT_CONTEXT;
+  try {
+    return runBicep(bicep(), [
+      'snapshot',
+      paramsFile,
+      '--mode',
+      'overwrite',
+      ...['--subscription-id', subscriptionId, '--tenant-id', tenantId],
+      ...['--location', location, '--deployment-name', deploymentName],
+    ]);
+  } finally {
+    rmSync(paramsFile, { force: true });
+  }
 }
 
 /** The resources of a template, symbolic names kept, `existing` references left out unless asked for. */

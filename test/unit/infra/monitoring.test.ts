@@ -5,6 +5,7 @@ import {
   RUN_EVENT_NAME,
   SCHEDULE_METRIC_NAMES,
 } from '../../../src/telemetry/telemetryNames';
+import type { RunDimensions } from '../../../src/telemetry/runTelemetry';
 import { compiledTemplate, stringsIn, type PredictedResource } from '../../support/bicep';
 import {
   EXISTING_ACTION_GROUP_ID,
@@ -44,6 +45,16 @@ const HOST_DIMENSIONS: Readonly<Record<string, string>> = {
   InvocationId: 'set by the Functions host on requests, traces and exceptions of an invocation',
 };
 
+/**
+ * Dimensions of the run event outside RUN_DIMENSIONS, sent by src/telemetry/runTelemetry.ts only when they apply. The
+ * type annotation breaks the type check (npm run typecheck) when RunDimensions drops the key.
+ */
+const REASON: keyof RunDimensions = 'reason';
+const OPTIONAL_RUN_DIMENSIONS: Readonly<Record<string, string>> = {
+  [REASON]:
+    'why a run was skipped (forbidden, notFound, notRegistered): RunDimensions.reason, on skipped runs only',
+};
+
 /** Metric dimensions outside RUN_DIMENSIONS, sent by src/telemetry/runTelemetry.ts. */
 const METRIC_DIMENSIONS: Readonly<Record<string, string>> = {
   queue: `the poison queue of ${SCHEDULE_METRIC_NAMES.poisonMessages} (RunTelemetry.recordSchedule)`,
@@ -62,12 +73,14 @@ function metricAlertsOf(scenario: ScenarioName): Record<string, PredictedResourc
 describe('alert rules on Application Insights', () => {
   const rules = rulesOf('blob');
 
-  it('exist for a failed run, no successful run, the oldest undelivered alert, poison messages and old work items, each on the component', () => {
+  it('exist for a failed run, no successful run, a subscription not collected, nothing discovered, the oldest undelivered alert, poison messages and old work items, each on the component', () => {
     expect(Object.keys(rules).sort()).toEqual([
       'no-successful-run',
+      'nothing-discovered',
       'oldest-undelivered',
       'poison-messages',
       'run-failed',
+      'subscription-not-collected',
       'work-item-age',
     ]);
     const appInsights = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/components').id;
@@ -104,12 +117,60 @@ describe('alert rules on Application Insights', () => {
     expect(criterionOf(rulesOf('appRegistration')['no-successful-run']).query).toContain('ago(30h)');
   });
 
-  it('oldest undelivered alert: compares the metric with the threshold in days, in hours', () => {
+  it('oldest undelivered alert: the latest value of each subscription against the threshold in days, in hours, one alert per subscription', () => {
     const criterion = criterionOf(rules['oldest-undelivered']);
-    expect(criterion.query).toContain('customMetrics | where timestamp > ago(25h)');
-    expect(criterion.query).toContain(`name == "${METRIC_NAMES.oldestUndeliveredAgeInHours}"`);
-    expect([criterion.operator, criterion.threshold]).toEqual(['GreaterThan', 75 * 24]);
+    expect(criterion.query).toBe(
+      `customMetrics | where timestamp > ago(25h) | where name == "${METRIC_NAMES.oldestUndeliveredAgeInHours}" | extend subscriptionId = tolower(tostring(customDimensions.subscriptionId)) | summarize arg_max(timestamp, valueMax) by subscriptionId | project subscriptionId, oldestUndeliveredAgeInHours = valueMax`,
+    );
+    expect(criterion).toMatchObject({
+      timeAggregation: 'Maximum',
+      metricMeasureColumn: 'oldestUndeliveredAgeInHours',
+      dimensions: [{ name: 'subscriptionId', operator: 'Include', values: ['*'] }],
+      operator: 'GreaterThan',
+      threshold: 75 * 24,
+    });
     expect(criterionOf(rulesOf('appRegistration')['oldest-undelivered']).threshold).toBe(60 * 24);
+  });
+
+  it('a subscription not collected: each subscription with a run in the last 2 days and no success in the window, one alert per subscription', () => {
+    const rule = rules['subscription-not-collected'];
+    const criterion = criterionOf(rule);
+    expect(criterion.query).toBe(
+      `customEvents | where timestamp > ago(2d) | where name == "${RUN_EVENT_NAME}" | extend subscriptionId = tolower(tostring(customDimensions.subscriptionId)), outcome = tostring(customDimensions.outcome) | where isnotempty(subscriptionId) | summarize succeededRuns = countif(outcome == "succeeded" and timestamp > ago(25h)) by subscriptionId`,
+    );
+    expect(criterion).toMatchObject({
+      timeAggregation: 'Total',
+      metricMeasureColumn: 'succeededRuns',
+      dimensions: [{ name: 'subscriptionId', operator: 'Include', values: ['*'] }],
+      operator: 'LessThan',
+      threshold: 1,
+    });
+    // 2 days is the longest range a log alert can query, whatever ago() in the query says.
+    expect(rule?.properties).toMatchObject({
+      evaluationFrequency: 'PT1H',
+      windowSize: 'PT1H',
+      overrideQueryTimeRange: 'P2D',
+    });
+    expect(criterionOf(rulesOf('tenantWide')['subscription-not-collected']).query).toContain(
+      'timestamp > ago(30h)',
+    );
+  });
+
+  it('nothing discovered: the latest timer run in the window queued no work item', () => {
+    const rule = rules['nothing-discovered'];
+    const criterion = criterionOf(rule);
+    // top 1 returns no row when no timer ran, so the rule stays quiet then (no-successful-run's case).
+    expect(criterion.query).toBe(
+      `customMetrics | where timestamp > ago(25h) | where name == "${SCHEDULE_METRIC_NAMES.workItems}" | top 1 by timestamp desc | project workItems = valueMax`,
+    );
+    expect(criterion).toMatchObject({
+      timeAggregation: 'Minimum',
+      metricMeasureColumn: 'workItems',
+      operator: 'LessThan',
+      threshold: 1,
+    });
+    expect(criterion.dimensions).toBeUndefined();
+    expect(rule?.properties).toMatchObject({ evaluationFrequency: 'PT1H', overrideQueryTimeRange: 'P2D' });
   });
 
   it('poison messages: any count above zero in the last hour, one alert per poison queue', () => {
@@ -167,13 +228,16 @@ describe('alert rules on Application Insights', () => {
     expect(resourcesOfType(snapshotOf('blob'), 'Microsoft.Insights/actionGroups')).toEqual([]);
   });
 
-  it('default to a 25-hour window, a 75-day threshold and a 90-minute work item age', () => {
+  it('default to 25-hour windows, a 75-day threshold and a 90-minute work item age', () => {
     const parameters = compiledTemplate().parameters ?? {};
     expect([
       parameters.noSuccessfulRunWindowInHours?.defaultValue,
+      parameters.noSuccessfulCollectionWindowInHours?.defaultValue,
       parameters.oldestUndeliveredAlertThresholdInDays?.defaultValue,
       parameters.workItemMaxAgeInMinutes?.defaultValue,
-    ]).toEqual([25, 75, 90]);
+    ]).toEqual([25, 25, 75, 90]);
+    // The per-subscription rule sees subscriptions with a run in the last 2 days: a longer window would never fire.
+    expect(parameters.noSuccessfulCollectionWindowInHours).toMatchObject({ minValue: 1, maxValue: 48 });
   });
 });
 
@@ -227,6 +291,43 @@ describe('telemetry names in the templates', () => {
     expect(stringsIn(content).some((text) => text.includes(`name == "${RUN_EVENT_NAME}"`))).toBe(true);
   });
 
+  it('include a workbook table per subscription: last success, lag, alerts delivered per day, failures and skips with their reason', () => {
+    const workbook = onlyResource(snapshotOf('blob'), 'Microsoft.Insights/workbooks');
+    const content = JSON.parse(String(workbook.properties?.serializedData)) as {
+      items: { name: string; content: { query?: string; visualization?: string } }[];
+    };
+    const table = content.items.find((item) => item.name === 'subscriptions')?.content;
+    expect(table?.visualization).toBe('table');
+    const query = table?.query ?? '';
+    // One table: the run events, whose measurements hold the run's counts.
+    expect(
+      query.startsWith(`customEvents | where timestamp > ago(7d) | where name == "${RUN_EVENT_NAME}"`),
+    ).toBe(true);
+    expect(query).not.toMatch(/\b(union|join)\b/);
+    expect(query).toContain(`customMeasurements["${METRIC_NAMES.delivered}"]`);
+    expect(query).toContain('by subscriptionId');
+    const columns = /\| project ([^|]+)/
+      .exec(query)?.[1]
+      ?.split(',')
+      .map((column) => column.trim());
+    expect(columns).toEqual([
+      'subscriptionId',
+      'lastSucceeded',
+      'lagInHours',
+      'lastRun',
+      'deliveredPerDay',
+      'delivered24h',
+      'delivered7d',
+      'succeeded',
+      'failed',
+      'lastFailed',
+      'skipped',
+      'skipReasons',
+    ]);
+    expect(query).toContain('lagInHours = round((now() - lastSucceeded) / 1h, 1)');
+    expect(query).toContain('skipReasons = make_set_if(reason, outcome == "skipped")');
+  });
+
   it('name only events that src/telemetry/telemetryNames.ts defines', () => {
     const events = strings.flatMap((text) =>
       [...text.matchAll(/customEvents \| where name == "([^"]+)"/g)].map((m) => m[1]!),
@@ -242,7 +343,7 @@ describe('telemetry names in the templates', () => {
       ...Object.values(FORWARD_METRIC_NAMES),
     ];
     const used = strings.flatMap((text) =>
-      [...text.matchAll(/"(DefenderAlerts\.[A-Za-z]+)"/g)].map((m) => m[1]!),
+      [...text.matchAll(/"(DefenderAlerts\.[A-Za-z.]+)"/g)].map((m) => m[1]!),
     );
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((name) => !known.includes(name))).toEqual([]);
@@ -251,6 +352,7 @@ describe('telemetry names in the templates', () => {
   it('name only run dimensions that src/telemetry/telemetryNames.ts defines, metric dimensions, or host dimensions', () => {
     const known: string[] = [
       ...RUN_DIMENSIONS,
+      ...Object.keys(OPTIONAL_RUN_DIMENSIONS),
       ...Object.keys(METRIC_DIMENSIONS),
       ...Object.keys(HOST_DIMENSIONS),
     ];

@@ -12,6 +12,8 @@ import {
 import {
   APP_REGISTRATION,
   EXISTING_EVENT_HUB_ID,
+  LISTED_SUBSCRIPTION_ID,
+  MANAGEMENT_GROUP_ID,
   OTHER_SUBSCRIPTION_ID,
   onlyResource,
   resourcesOfType,
@@ -22,11 +24,13 @@ import {
 
 /**
  * Azure built-in role definition IDs by role name. Verified by name and ID against Microsoft's list of built-in roles,
- * MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles.md and built-in-roles/storage.md
- * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+ * MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles.md, built-in-roles/storage.md and
+ * built-in-roles/general.md (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles), and against
+ * `az role definition list` as archived by easimon/azure-builtin-roles (Reader, Security Reader).
  */
 const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   'Security Reader': '39bc4728-0917-49c7-9d2c-d95423bc2eb4',
+  Reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
   'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
@@ -36,10 +40,24 @@ const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
 };
 
+/** The module that assigns the management group roles; its deployment name is a parameter of its parent. */
+const MANAGEMENT_GROUP_ROLES = "managementGroupAccess/[parameters('deploymentName')]";
+const MANAGEMENT_GROUP_SCOPE = `/providers/Microsoft.Management/managementGroups/${MANAGEMENT_GROUP_ID}`;
+
 const roleName = (guid: string | undefined) =>
   Object.keys(BUILT_IN_ROLES).find((name) => BUILT_IN_ROLES[name] === guid?.toLowerCase());
 
 const SUBSCRIPTION_SCHEMA = /\/subscriptionDeploymentTemplate\.json#$/;
+const MANAGEMENT_GROUP_SCHEMA = /\/managementGroupDeploymentTemplate\.json#$/;
+const TENANT_SCHEMA = /\/tenantDeploymentTemplate\.json#$/;
+
+/** The scope a template's own resources deploy to, as an ARM expression. */
+const ownScope = (nested: ArmTemplate) =>
+  SUBSCRIPTION_SCHEMA.test(nested.$schema)
+    ? 'subscription().id'
+    : MANAGEMENT_GROUP_SCHEMA.test(nested.$schema)
+      ? 'managementGroup().id'
+      : 'resourceGroup().id';
 const template = compiledTemplate();
 
 /** A role assignment of the compiled template, with the module it is in. */
@@ -57,7 +75,9 @@ const assignments: CompiledAssignment[] = modulesOf(template).flatMap((module) =
     .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')
     .map((resource) => {
       const roleDefinitionId = String(resource.properties?.roleDefinitionId);
-      const roleArgument = callArguments(roleDefinitionId, 'subscriptionResourceId')?.[1];
+      // subscriptionResourceId below a subscription, tenantResourceId at a management group (no subscription there).
+      const roleArgument = (callArguments(roleDefinitionId, 'subscriptionResourceId') ??
+        callArguments(roleDefinitionId, 'tenantResourceId'))?.[1];
       const roleVariable = /^variables\('(\w+)'\)$/.exec(roleArgument ?? '')?.[1];
       const guid = roleVariable ? module.template.variables?.[roleVariable] : undefined;
       return {
@@ -96,11 +116,7 @@ describe('role assignments in the compiled template', () => {
   it('are named guid(scope id, principal, role) and granted to a service principal', () => {
     const problems = assignments.flatMap(({ module, template: nested, resource, roleVariable }) => {
       const args = callArguments(resource.name, 'guid');
-      const scopeId = resource.scope
-        ? unbracket(resource.scope)
-        : SUBSCRIPTION_SCHEMA.test(nested.$schema)
-          ? 'subscription().id'
-          : 'resourceGroup().id';
+      const scopeId = resource.scope ? unbracket(resource.scope) : ownScope(nested);
       const expected = [scopeId, "parameters('principalId')", `variables('${roleVariable}')`];
       const found: string[] = [];
       if (JSON.stringify(args) !== JSON.stringify(expected))
@@ -121,9 +137,9 @@ describe('role assignments in the compiled template', () => {
         role,
         scope: resource.scope
           ? /^\[resourceId\('([^']+)'/.exec(resource.scope)?.[1]
-          : SUBSCRIPTION_SCHEMA.test(nested.$schema)
-            ? 'subscription'
-            : 'resource group',
+          : ownScope(nested)
+              .replace(/\(\)\.id$/, '')
+              .replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`),
         condition: resource.condition,
       }))
       .sort((a, b) => `${a.module}${a.role}`.localeCompare(`${b.module}${b.role}`));
@@ -139,6 +155,18 @@ describe('role assignments in the compiled template', () => {
         role: 'Key Vault Secrets User',
         scope: 'Microsoft.KeyVault/vaults',
         condition: "[parameters('assignSecretsUser')]",
+      },
+      {
+        module: MANAGEMENT_GROUP_ROLES,
+        role: 'Reader',
+        scope: 'management group',
+        condition: "[parameters('assignReader')]",
+      },
+      {
+        module: MANAGEMENT_GROUP_ROLES,
+        role: 'Security Reader',
+        scope: 'management group',
+        condition: "[parameters('assignSecurityReader')]",
       },
       {
         module: 'outboxEvents/outboxEventsAccess',
@@ -186,14 +214,40 @@ describe('main.bicep wires the role assignments', () => {
       : parameter;
   };
 
-  it('assigns Security Reader at the collected subscription, unless told not to', () => {
+  it('assigns Security Reader at the collected subscription and at each listed one, unless told not to', () => {
     const { deployment, template: nested } = moduleAt(template, 'securityReader');
     expect([deployment.subscriptionId, deployment.resourceGroup, deployment.condition]).toEqual([
-      "[variables('collectedSubscription')]",
+      "[variables('securityReaderSubscriptions')[copyIndex()]]",
       undefined,
       "[parameters('assignSecurityReader')]",
     ]);
+    expect(deployment.copy).toEqual({
+      name: 'securityReader',
+      count: "[length(variables('securityReaderSubscriptions'))]",
+    });
+    expect(template.variables?.securityReaderSubscriptions).toBe(
+      "[union(if(empty(variables('collectedSubscription')), createArray(), createArray(toLower(variables('collectedSubscription')))), variables('listedSubscriptions'))]",
+    );
     expect(nested.$schema).toMatch(SUBSCRIPTION_SCHEMA);
+  });
+
+  it('assigns the management group roles through a deployment at the tenant root, only when asked to', () => {
+    // Bicep refuses managementGroup() as a module scope in a subscription-scope file (BCP115); tenant() is allowed,
+    // and a tenant-scope file may deploy to managementGroup().
+    const { deployment, template: tenantTemplate } = moduleAt(template, 'managementGroupAccess');
+    expect([deployment.scope, deployment.condition]).toEqual([
+      '/',
+      "[variables('checkedAssignManagementGroupRoles')]",
+    ]);
+    expect(tenantTemplate.$schema).toMatch(TENANT_SCHEMA);
+    const inner = moduleAt(template, MANAGEMENT_GROUP_ROLES);
+    expect(inner.deployment.scope).toBe(
+      "[format('Microsoft.Management/managementGroups/{0}', parameters('managementGroupId'))]",
+    );
+    expect(inner.template.$schema).toMatch(MANAGEMENT_GROUP_SCHEMA);
+    expect(moduleParameter('managementGroupAccess', 'managementGroupId')).toBe(
+      "[variables('checkedManagementGroupId')]",
+    );
   });
 
   it("gives Security Reader to the app registration's service principal when a client secret is used", () => {
@@ -211,6 +265,10 @@ describe('main.bicep wires the role assignments', () => {
     expect(switches.sort()).toEqual([
       "eventHubAccess.assignDataSender = [parameters('assignEventHubsDataSender')]",
       "keyVault.assignSecretsUser = [parameters('assignKeyVaultSecretsUser')]",
+      "managementGroupAccess.assignReader = [parameters('assignManagementGroupReader')]",
+      "managementGroupAccess.assignSecurityReader = [parameters('assignManagementGroupSecurityReader')]",
+      `${MANAGEMENT_GROUP_ROLES}.assignReader = [parameters('assignReader')]`,
+      `${MANAGEMENT_GROUP_ROLES}.assignSecurityReader = [parameters('assignSecurityReader')]`,
       "outboxEvents.assignDeadLetterWriter = [parameters('assignStorageBlobDataContributor')]",
       "outboxEvents.assignQueueMessageSender = [parameters('assignStorageQueueDataMessageSender')]",
       "outboxEvents/outboxEventsAccess.assignDeadLetterWriter = [parameters('assignDeadLetterWriter')]",
@@ -220,9 +278,13 @@ describe('main.bicep wires the role assignments', () => {
       "rbac.assignQueueDataContributor = [parameters('assignStorageQueueDataContributor')]",
     ]);
     const declared = Object.keys(template.parameters ?? {}).filter((name) => /^assign[A-Z]/.test(name));
-    expect(declared.map((name) => [name, template.parameters?.[name]?.defaultValue])).toEqual(
-      [
-        'assignSecurityReader',
+    // The management group roles are off by default: their deployment at the tenant root needs
+    // Microsoft.Resources/deployments/write at '/', which few deployers hold (docs/deploy.md gives the az commands).
+    expect(declared.map((name) => [name, template.parameters?.[name]?.defaultValue])).toEqual([
+      ['assignSecurityReader', true],
+      ['assignManagementGroupSecurityReader', false],
+      ['assignManagementGroupReader', false],
+      ...[
         'assignStorageBlobDataOwner',
         'assignStorageQueueDataContributor',
         'assignMonitoringMetricsPublisher',
@@ -231,7 +293,7 @@ describe('main.bicep wires the role assignments', () => {
         'assignStorageQueueDataMessageSender',
         'assignStorageBlobDataContributor',
       ].map((name) => [name, true]),
-    );
+    ]);
   });
 
   it('scopes Event Hubs access to the hub, in the subscription and resource group of the hub', () => {
@@ -270,6 +332,8 @@ describe('main.bicep wires the role assignments', () => {
     expect(principals.sort()).toEqual([
       "eventHubAccess: [reference('identity').outputs.principalId.value]",
       "keyVault: [reference('identity').outputs.principalId.value]",
+      `${MANAGEMENT_GROUP_ROLES}: [parameters('principalId')]`,
+      "managementGroupAccess: [if(empty(variables('checkedClientPrincipalObjectId')), createObject('value', reference('identity').outputs.principalId.value), createObject('value', variables('checkedClientPrincipalObjectId')))]",
       // The system topic's own identity, from the system topic deployed beside it.
       "outboxEvents/outboxEventsAccess: [reference(resourceId('Microsoft.EventGrid/systemTopics', parameters('systemTopicName')), '2025-02-15', 'full').identity.principalId]",
       "rbac: [reference('identity').outputs.principalId.value]",
@@ -331,6 +395,17 @@ describe('the role assignments each deployment makes (Bicep deployment snapshots
     ],
     // The snapshot cannot resolve a module parameter chosen between a module output and a value (unknown()); the
     // compiled expression above shows it is the app registration's service principal.
+    // Security Reader on each listed subscription (not the deployment one, which nothing names), Security Reader and
+    // Reader at the management group.
+    tenantWide: (s) => [
+      ...always(s),
+      `Reader on ${MANAGEMENT_GROUP_SCOPE} to the managed identity`,
+      `Security Reader on ${MANAGEMENT_GROUP_SCOPE} to the managed identity`,
+      `Security Reader on /subscriptions/${OTHER_SUBSCRIPTION_ID} to the managed identity`,
+      `Security Reader on /subscriptions/${LISTED_SUBSCRIPTION_ID} to the managed identity`,
+    ],
+    // * names no subscription: the roles are granted by hand (docs/deploy.md).
+    allVisible: (s) => always(s),
     appRegistration: (s) => [
       `Key Vault Secrets User on ${onlyResource(s, 'Microsoft.KeyVault/vaults').id} to the managed identity`,
       ...always(s),
@@ -351,12 +426,19 @@ describe('the role assignments each deployment makes (Bicep deployment snapshots
   });
 });
 
-/** The scope of a role assignment from its resource ID expression (extensionResourceId or subscriptionResourceId). */
+/**
+ * The scope of a role assignment from its resource ID expression (extensionResourceId, subscriptionResourceId or
+ * managementGroupResourceId).
+ */
 function scopeOf(id: string): string {
+  const literal = (argument: string) => argument.replace(/^'(.*)'$/, '$1');
   const extension = callArguments(id, 'extensionResourceId');
-  if (extension) return extension[0]!.replace(/^'(.*)'$/, '$1');
+  if (extension) return literal(extension[0]!);
   const subscription = callArguments(id, 'subscriptionResourceId');
-  if (subscription) return `/subscriptions/${subscription[0]!.replace(/^'(.*)'$/, '$1')}`;
+  if (subscription) return `/subscriptions/${literal(subscription[0]!)}`;
+  const managementGroup = callArguments(id, 'managementGroupResourceId');
+  if (managementGroup)
+    return `/providers/Microsoft.Management/managementGroups/${literal(managementGroup[0]!)}`;
   return id;
 }
 

@@ -13,6 +13,10 @@ import {
 export const OTHER_SUBSCRIPTION_ID = '00000000-0000-0000-0000-0000000000b2';
 export const EXISTING_EVENT_HUB_ID = `/subscriptions/${OTHER_SUBSCRIPTION_ID}/resourceGroups/rg-siem/providers/Microsoft.EventHub/namespaces/evhns-siem/eventhubs/defender`;
 export const EXISTING_ACTION_GROUP_ID = `/subscriptions/${OTHER_SUBSCRIPTION_ID}/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/ag-secops`;
+/** Subscriptions of the tenant-wide scenarios, and the management group they are collected under. */
+export const LISTED_SUBSCRIPTION_ID = '00000000-0000-0000-0000-0000000000b3';
+export const EXCLUDED_SUBSCRIPTION_ID = '00000000-0000-0000-0000-0000000000b4';
+export const MANAGEMENT_GROUP_ID = 'contoso-security';
 export const APP_REGISTRATION = {
   clientId: '00000000-0000-0000-0000-0000000000c1',
   principalObjectId: '00000000-0000-0000-0000-0000000000c2',
@@ -77,6 +81,26 @@ export const SCENARIOS = {
     assignKeyVaultSecretsUser: false,
     assignStorageQueueDataMessageSender: false,
     assignStorageBlobDataContributor: false,
+  },
+  /**
+   * A tenant-wide deployment: every subscription under a management group, two more listed (written with spaces and
+   * upper case, as people type them), one excluded, the management group roles assigned by the template, a non-default
+   * per-subscription window.
+   */
+  tenantWide: {
+    ...REQUIRED,
+    managementGroupId: MANAGEMENT_GROUP_ID,
+    subscriptionIds: ` ${OTHER_SUBSCRIPTION_ID.toUpperCase()} ,${LISTED_SUBSCRIPTION_ID}`,
+    excludeSubscriptionIds: EXCLUDED_SUBSCRIPTION_ID,
+    assignManagementGroupSecurityReader: true,
+    assignManagementGroupReader: true,
+    noSuccessfulCollectionWindowInHours: 30,
+  },
+  /** Every subscription the identity can see, but one; the roles are granted by hand. */
+  allVisible: {
+    ...REQUIRED,
+    subscriptionIds: '*',
+    excludeSubscriptionIds: EXCLUDED_SUBSCRIPTION_ID,
   },
 } as const;
 
