@@ -2,11 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadSettings } from '../config/settings';
 import { NdjsonSink } from '../output/fileSink';
-import { collectSubscriptions } from '../pipeline/collectSubscriptions';
-import { COMMON_OPTIONS, EXIT, noPositionals, readSettingsSource, runCommand } from './commandLine';
+import { collectSubscriptions, type CollectionProgress } from '../pipeline/collectSubscriptions';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  EXIT,
+  noPositionals,
+  readSettingsSource,
+  runCommand,
+} from './commandLine';
 import { hasNoAzureSettings } from './loadSettingsSource';
 
-export const COLLECT_USAGE = `Usage: npm run collect -- [--output <file|->] [--settings <local.settings.json>] [--verbose]
+export const COLLECT_USAGE = `Usage: npm run collect -- [--output <file|->] [options]
 
 Runs one collection cycle of every configured subscription (at most max_concurrent_subscriptions at a
 time) with the settings the function reads (environment variables, then the "Values" of
@@ -15,10 +22,8 @@ against Azurite and the bundled Defender for Cloud API emulator.
 
   --output <file|->   where delivered records go, as NDJSON (default: .local/output/alerts-<time>.ndjson);
                       "-" writes them to stdout
-  --settings <path>   settings file (default: ./local.settings.json, if present)
-  --verbose           debug logs
-Logs and errors always go to stderr; one summary line per subscription and a total. Exit codes: 0 success,
-1 failure, 2 usage error, 3 some subscriptions failed (each is named).`;
+${COMMON_USAGE} One summary line per subscription and a total; on a terminal, a progress line.
+Exit codes: 0 success, 1 failure, 2 usage error, 3 some subscriptions failed (each is named).`;
 
 const OPTIONS = { ...COMMON_OPTIONS, output: { type: 'string', short: 'o' } } as const;
 
@@ -38,7 +43,14 @@ export function collectCommand(argv: string[]): Promise<number> {
       values.output ?? `.local/output/alerts-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
     if (output !== '-') mkdirSync(dirname(resolve(output)), { recursive: true });
     const sink = new NdjsonSink(output === '-' ? '-' : { path: output }, logger);
-    const { outcomes } = await collectSubscriptions({ settings, sink, logger }).finally(() => sink.close());
+    const started = Date.now();
+    const { outcomes } = await collectSubscriptions({
+      settings,
+      sink,
+      logger,
+      onProgress: (progress) => logger.progress(progressLine(progress, Date.now() - started)),
+    }).finally(() => sink.close());
+    logger.endProgress();
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     const delivered = outcomes.reduce((total, outcome) => total + (outcome.summary?.delivered ?? 0), 0);
     logger.info(
@@ -54,4 +66,14 @@ export function collectCommand(argv: string[]): Promise<number> {
     }
     return failed.length === outcomes.length ? EXIT.failure : EXIT.partial;
   });
+}
+
+/** "2/8 subscriptions, 14 pages, 1,400 alerts, 700/s" */
+function progressLine(progress: Readonly<CollectionProgress>, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? Math.round((progress.alerts * 1000) / elapsedMs) : 0;
+  const number = (n: number) => n.toLocaleString('en');
+  return (
+    `${progress.done}/${number(progress.subscriptions)} subscriptions, ${number(progress.pages)} pages, ` +
+    `${number(progress.alerts)} alerts, ${number(rate)}/s`
+  );
 }

@@ -5,7 +5,6 @@ import type { SettingsSource } from '../config/settingReaders';
 import type { CollectorSettings } from '../config/settings';
 import { needsDiscovery } from '../config/subscriptionSelection';
 import { describeError } from '../telemetry/describeError';
-import type { Logger } from '../telemetry/logger';
 import { StreamLogger } from '../telemetry/streamLogger';
 import { loadSettingsSource } from './loadSettingsSource';
 
@@ -34,8 +33,17 @@ export function noPositionals(positionals: string[]): void {
 export const COMMON_OPTIONS = {
   settings: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
+
+/** How every command describes its common options, for its usage text. */
+export const COMMON_USAGE = `  --settings <path>   settings file (default: ./local.settings.json, if present)
+  --verbose, -v       debug logs: each page with its size and time, ARM's read limits, index sizes
+  --quiet, -q         warnings and errors only
+  --log-format json   one JSON object per log line, for schedulers (default: text)
+Logs and errors always go to stderr.`;
 
 /**
  * Runs one command: parses its arguments (usage errors exit 2 with the usage on stderr), prints `--help`
@@ -43,7 +51,7 @@ export const COMMON_OPTIONS = {
  */
 export async function runCommand<O extends Options>(
   command: { argv: string[]; usage: string; options: O; failure: string },
-  body: (args: Values<O>, logger: Logger) => Promise<number>,
+  body: (args: Values<O>, logger: StreamLogger) => Promise<number>,
 ): Promise<number> {
   const { argv, usage, options } = command;
   let args: Values<O>;
@@ -57,8 +65,13 @@ export async function runCommand<O extends Options>(
     process.stdout.write(`${usage}\n`);
     return EXIT.ok;
   }
-  const verbose = (args.values as { verbose?: boolean }).verbose === true;
-  const logger = new StreamLogger(process.stderr, verbose ? 'debug' : 'info');
+  let logger: StreamLogger;
+  try {
+    logger = loggerFor(args.values);
+  } catch (error) {
+    process.stderr.write(`${describeError(error)}\n\n${usage}\n`);
+    return EXIT.usage;
+  }
   try {
     return await body(args, logger);
   } catch (error) {
@@ -68,7 +81,22 @@ export async function runCommand<O extends Options>(
     }
     logger.error(`${command.failure}: ${describeError(error)}`);
     return EXIT.failure;
+  } finally {
+    logger.endProgress();
   }
+}
+
+/** The logger the common options ask for; a progress line only on a terminal, with text logs. */
+function loggerFor(options: { verbose?: boolean; quiet?: boolean; 'log-format'?: string }): StreamLogger {
+  if (options.verbose && options.quiet) throw new UsageError('--verbose and --quiet do not go together.');
+  const format = options['log-format'] ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--log-format "${format}" is not one of 'text', 'json'.`);
+  return new StreamLogger(process.stderr, {
+    minimumLevel: options.verbose ? 'debug' : options.quiet ? 'warn' : 'info',
+    format,
+    progress: format === 'text' && !options.quiet && process.stderr.isTTY === true,
+  });
 }
 
 /**

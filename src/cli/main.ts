@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-import { collectCommand, COLLECT_USAGE } from './collect';
-import { EXIT } from './commandLine';
 import { describeError } from '../telemetry/describeError';
-import { inspectCommand } from './inspect';
-import { replayCommand } from './replay';
-import { resetIndexCommand } from './resetIndex';
+import { join } from 'node:path';
+import { EXIT } from './commandLine';
+import { staleBuildWarning } from './staleBuild';
 
 const USAGE = `Usage: defender-alerts <command> [options]      (from a clone: npm run alerts -- <command>)
 
@@ -14,15 +12,17 @@ Commands:
   replay        re-forward outbox batches, release poison messages, re-deliver alerts from the source
   reset-index   start a subscription afresh on purpose, after saying how many alerts that re-sends
 
-"<command> --help" describes each. Exit codes: 0 success, 1 failure, 2 usage error.
+"<command> --help" describes each. Exit codes: 0 success, 1 failure, 2 usage error, 3 some subscriptions
+failed.`;
 
-${COLLECT_USAGE}`;
+type Command = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  collect: collectCommand,
-  inspect: inspectCommand,
-  replay: replayCommand,
-  'reset-index': resetIndexCommand,
+/** Each command's module is loaded only when it runs: start-up pays for what the command needs. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  collect: async () => (await import('./collect')).collectCommand,
+  inspect: async () => (await import('./inspect')).inspectCommand,
+  replay: async () => (await import('./replay')).replayCommand,
+  'reset-index': async () => (await import('./resetIndex')).resetIndexCommand,
 };
 
 /** The command line: dispatches to a command; resolves to the process exit code. */
@@ -32,19 +32,23 @@ export function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return Promise.resolve(EXIT.ok);
   }
-  if (first === undefined || first.startsWith('-')) return collectCommand(argv);
+  if (first === undefined || first.startsWith('-'))
+    return COMMANDS.collect!().then((collect) => collect(argv));
   const command = COMMANDS[first];
   if (command === undefined) {
     process.stderr.write(`Unknown command '${first}'.\n\n${USAGE}\n`);
     return Promise.resolve(EXIT.usage);
   }
-  return command(rest);
+  return command().then((run) => run(rest));
 }
 
 if (require.main === module) {
   // A closed pipe fails the pending write (the sink reports it and the run commits nothing); the stream's
   // own 'error' event would otherwise crash the process with a stack trace.
   process.stdout.on('error', () => undefined);
+  // dist/src/cli/main.js in a clone: the sources are at ../../../src.
+  const stale = staleBuildWarning(__filename, join(__dirname, '..', '..', '..', 'src'));
+  if (stale) process.stderr.write(`WARN  ${stale}\n`);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

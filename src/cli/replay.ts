@@ -15,6 +15,7 @@ import { alertSourceFor } from './clients';
 import {
   chosenSubscription,
   COMMON_OPTIONS,
+  COMMON_USAGE,
   EXIT,
   readSettingsSource,
   runCommand,
@@ -35,10 +36,8 @@ export const REPLAY_USAGE = `Usage: npm run alerts -- replay <outbox|poison|sour
       the index says: as NDJSON to --output (default stdout), or with --to-outbox as one outbox batch,
       which Event Grid hands to the forwarder (without Event Grid, run "replay outbox" for its hour).
 
-  --settings <path>   settings file (default: ./local.settings.json, if present)
-  --verbose           debug logs
-Times are ISO 8601 (2026-11-30T10:00:00Z). Logs always go to stderr. Exit codes: 0 success, 1 failure,
-2 usage error.`;
+${COMMON_USAGE} Times are ISO 8601 (2026-11-30T10:00:00Z).
+Exit codes: 0 success, 1 failure, 2 usage error.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

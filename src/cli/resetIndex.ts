@@ -5,18 +5,21 @@ import { alertSourceFor } from './clients';
 import {
   chosenSubscription,
   COMMON_OPTIONS,
+  COMMON_USAGE,
   EXIT,
   noPositionals,
   readSettingsSource,
   runCommand,
 } from './commandLine';
 
-export const RESET_INDEX_USAGE = `Usage: npm run alerts -- reset-index [--yes] [--subscription <id>] [--settings <path>]
+export const RESET_INDEX_USAGE = `Usage: npm run alerts -- reset-index [--yes] [--subscription <id>] [options]
 
 Starts a subscription afresh on purpose. First counts the alerts Defender for Cloud holds for it: the next
 run delivers every one of them again. With --yes, deletes the hash index blob and the marker that records
 the subscription was collected before; without it, changes nothing.
-Logs always go to stderr. Exit codes: 0 success, 1 failure, 2 usage error.`;
+
+${COMMON_USAGE}
+Exit codes: 0 success, 1 failure, 2 usage error.`;
 
 const OPTIONS = { ...COMMON_OPTIONS, yes: { type: 'boolean' }, subscription: { type: 'string' } } as const;
 

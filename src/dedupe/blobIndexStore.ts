@@ -1,5 +1,6 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { AlertIndex } from './alertIndex';
+import type { Logger } from '../telemetry/logger';
 import type { CollectionMarker } from './collectionMarker';
 import {
   foreignIndexMessage,
@@ -21,6 +22,7 @@ export class BlobIndexStore implements IndexStore {
     private readonly blobName: string,
     private readonly subscriptionId: string,
     private readonly marker: CollectionMarker,
+    private readonly logger?: Logger,
   ) {
     this.location = `${container.containerName}/${blobName}`;
   }
@@ -38,6 +40,11 @@ export class BlobIndexStore implements IndexStore {
       throw new Error(`Failed to read hash index '${this.location}': ${describe(error)}`, { cause: error });
     }
     const index = AlertIndex.decode(data, `'${this.location}'`);
+    this.logger?.debug('Loaded the hash index', {
+      index: this.location,
+      entries: index.size,
+      bytes: data.length,
+    });
     if (index.header.subscriptionId.toLowerCase() !== this.subscriptionId)
       throw new Error(foreignIndexMessage(this.location, this.subscriptionId, index.header.subscriptionId));
     return { index, etag };
@@ -60,6 +67,7 @@ export class BlobIndexStore implements IndexStore {
         blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
       });
       newEtag = response.etag!;
+      this.logger?.debug('Saved the hash index', { index: this.location, bytes: data.length });
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404 && etag === undefined) {
         await this.container.createIfNotExists();

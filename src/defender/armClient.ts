@@ -2,6 +2,7 @@ import { SecurityCenter } from '@azure/arm-security';
 import { createPipelineRequest, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { DEFAULT_MAX_PAGES_PER_LISTING } from '../config/settings';
+import type { Logger } from '../telemetry/logger';
 import type { ArmThrottleObserver } from './armThrottle';
 
 export interface ArmClientOptions {
@@ -14,6 +15,8 @@ export interface ArmClientOptions {
   throttle?: ArmThrottleObserver;
   /** A list of more pages than this is taken for endless (`max_pages_per_listing`). */
   maxPagesPerListing?: number;
+  /** Debug lines: each page with its items, size and time. */
+  logger?: Logger;
 }
 
 /** A response after the client's deserialisation policy, which puts the parsed JSON body here. */
@@ -76,10 +79,17 @@ export class ArmClient {
     const maxPages = this.options.maxPagesPerListing ?? DEFAULT_MAX_PAGES_PER_LISTING;
     const seen = new Set<string>([firstUrl]);
     let pageNumber = 1;
+    let requestedAt = performance.now();
     let next: Promise<ParsedResponse> | undefined = this.prefetch(firstUrl, list, pageNumber, abortSignal);
     while (next !== undefined) {
       const response: ParsedResponse = await next;
       const body = this.parsePage(response, list, pageNumber);
+      this.options.logger?.debug(`Page ${pageNumber} of ${list.what}`, {
+        items: body.value.length,
+        bytes: response.bodyAsText?.length,
+        ms: Math.round(performance.now() - requestedAt),
+      });
+      requestedAt = performance.now();
       const url = this.checkedNextLink(body.nextLink, list, pageNumber);
       next = undefined;
       if (url !== undefined) {

@@ -25,5 +25,6 @@ export function createArmClient(settings: CollectorSettings, setup: ArmClientSet
     retryOptions: setup.retryOptions,
     throttle: new ArmThrottleObserver(setup.logger),
     maxPagesPerListing: settings.maxPagesPerListing,
+    logger: setup.logger,
   });
 }

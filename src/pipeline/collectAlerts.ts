@@ -27,6 +27,8 @@ export interface CollectAlertsOptions {
   logger: Logger;
   now?: () => Date;
   abortSignal?: AbortSignal;
+  /** Told of each page once it is diffed: its alerts (for progress reports). */
+  onPage?: (alerts: number) => void;
 }
 
 export interface RunSummary extends DiffCounts {
@@ -84,6 +86,7 @@ export async function collectAlerts(options: CollectAlertsOptions): Promise<Coll
     abortSignal: options.abortSignal,
     // A direct sink writes each page's records as it goes, and flushes them before the commit below.
     deliverPage: sink.kind === 'direct' ? (records) => sink.write(records) : undefined,
+    onPage: options.onPage,
   });
   if (sink.kind === 'direct') await sink.flush();
 

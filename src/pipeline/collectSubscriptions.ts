@@ -27,11 +27,21 @@ export interface CollectionOfSubscriptions {
  *
  * @throws Error when discovery fails: nothing is collected then.
  */
+/** Where a collection of many subscriptions stands, for a progress line. */
+export interface CollectionProgress {
+  subscriptions: number;
+  done: number;
+  pages: number;
+  alerts: number;
+}
+
 export async function collectSubscriptions(options: {
   settings: CollectorSettings;
   sink: DirectSink;
   logger: Logger;
   retryOptions?: RunCollectionOptions['retryOptions'];
+  /** Told whenever a page is diffed or a subscription is done. */
+  onProgress?: (progress: Readonly<CollectionProgress>) => void;
 }): Promise<CollectionOfSubscriptions> {
   const { settings, sink, logger } = options;
   const clients = createCollectionClients(settings, { logger, retryOptions: options.retryOptions });

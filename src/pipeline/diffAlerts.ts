@@ -49,6 +49,8 @@ export interface DiffAlertsOptions {
    * are kept for a hand-over at the end.
    */
   deliverPage?: (records: string[]) => Promise<void>;
+  /** Told of each page once it is diffed: its alerts (for progress reports). */
+  onPage?: (alerts: number) => void;
 }
 
 /**
@@ -162,6 +164,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
       }
     });
     if (options.deliverPage && pageRecords.length > 0) await options.deliverPage(pageRecords);
+    options.onPage?.(page.alerts.length);
   }
   return { counts, selected, oldestUndeliveredAt };
 }

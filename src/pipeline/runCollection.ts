@@ -27,6 +27,8 @@ export interface RunCollectionOptions {
   now?: () => Date;
   /** Clients to share; made from the settings when absent. */
   clients?: CollectionClients;
+  /** Told of each page once it is diffed: its alerts (for progress reports). */
+  onPage?: (alerts: number) => void;
 }
 
 /** The clients one process shares across the subscriptions it collects (one token, one connection pool). */
@@ -57,7 +59,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
   const outbox = blobService.getContainerClient(settings.delivery.outboxContainer);
   const result = await collectAlerts({
     source,
-    store: createIndexStore(blobService, settings, subscriptionId),
+    store: createIndexStore(blobService, settings, subscriptionId, logger),
     sink,
     judge: new EvidenceJudge(new BlobOutbox(outbox), options.current),
     subscriptionId,
@@ -67,6 +69,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     logger,
     abortSignal: options.abortSignal,
     now: options.now,
+    onPage: options.onPage,
   });
   const remaining = arm.options.throttle?.lowestSubscriptionReads;
   return remaining === undefined
@@ -79,6 +82,7 @@ export function createIndexStore(
   blobService: BlobServiceClient,
   settings: CollectorSettings,
   subscriptionId: string,
+  logger?: Logger,
 ): BlobIndexStore {
   return new BlobIndexStore(
     blobService.getContainerClient(settings.index.container),
@@ -88,5 +92,6 @@ export function createIndexStore(
       blobService.getContainerClient(settings.delivery.outboxContainer),
       subscriptionId,
     ),
+    logger,
   );
 }

@@ -250,6 +250,8 @@ describe('collecting from the Defender for Cloud API emulator into Azurite', () 
     [['replay'], 'Say what to replay.'],
     [['frobnicate'], "Unknown command 'frobnicate'."],
     [['collect', '--frobnicate'], "Unknown option '--frobnicate'."],
+    [['collect', '--log-format', 'xml'], "--log-format \"xml\" is not one of 'text', 'json'."],
+    [['collect', '--verbose', '--quiet'], '--verbose and --quiet do not go together.'],
   ])(
     '%j is a usage error: exit 2, the reason and the usage on stderr, nothing on stdout',
     async (argv, reason) => {
