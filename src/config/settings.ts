@@ -1,3 +1,4 @@
+import { readAlertFilter, type AlertFilter } from './alertFilter';
 import { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName } from './clouds';
 import { SETTING_NAMES as S } from './settingNames';
 import {
@@ -68,6 +69,8 @@ export interface CollectorSettings {
   readonly maxAlertsPerRun: number;
   /** Pages after which a listing is taken for endless. */
   readonly maxPagesPerListing: number;
+  /** Which alerts are delivered at all (severity, status, type, incidents). */
+  readonly filter: AlertFilter;
   readonly output: {
     readonly target: OutputTarget;
     readonly connection: string;
@@ -132,6 +135,7 @@ export function loadSettings(source: SettingsSource): CollectorSettings {
       { min: 10, max: 10_000_000 },
       DEFAULT_MAX_PAGES_PER_LISTING,
     ),
+    filter: readAlertFilter(source),
     output: readOutput(source),
     telemetry: {
       connectionString: optionalSetting(source, S.appInsightsConnectionString),

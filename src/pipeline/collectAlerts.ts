@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AlertFilter } from '../config/alertFilter';
 import type { RecordFormat } from '../config/settings';
 import type { AlertSource } from '../defender/alertSource';
 import type { DedupeMode } from '../dedupe/alertIndex';
@@ -29,6 +30,8 @@ export interface CollectAlertsOptions {
   abortSignal?: AbortSignal;
   /** Told of each page once it is diffed: its alerts (for progress reports). */
   onPage?: (alerts: number) => void;
+  /** Which alerts are delivered at all; undefined: every one. */
+  filter?: AlertFilter;
 }
 
 export interface RunSummary extends DiffCounts {
@@ -87,6 +90,7 @@ export async function collectAlerts(options: CollectAlertsOptions): Promise<Coll
     // A direct sink writes each page's records as it goes, and flushes them before the commit below.
     deliverPage: sink.kind === 'direct' ? (records) => sink.write(records) : undefined,
     onPage: options.onPage,
+    filter: options.filter,
   });
   if (sink.kind === 'direct') await sink.flush();
 

@@ -5,6 +5,8 @@ import { alertKey, contentFingerprint, wireDigest } from '../dedupe/fingerprint'
 import { formatRecord, type RecordContext } from '../output/formatRecord';
 import type { Logger } from '../telemetry/logger';
 import { alertTime } from './alertTime';
+import { passesFilter } from './filterAlert';
+import { passesEverything, type AlertFilter } from '../config/alertFilter';
 
 export interface DiffCounts {
   fetched: number;
@@ -15,6 +17,8 @@ export interface DiffCounts {
   inFlight: number;
   /** Ids the listing returned more than once; only the first occurrence is used. */
   duplicates: number;
+  /** Left out by the alert filter (severity, status, type, incidents); not recorded as delivered. */
+  filtered: number;
   failed: number;
   oversized: number;
   /** New or updated alerts left for a later run by `max_alerts_per_run`. */
@@ -51,6 +55,8 @@ export interface DiffAlertsOptions {
   deliverPage?: (records: string[]) => Promise<void>;
   /** Told of each page once it is diffed: its alerts (for progress reports). */
   onPage?: (alerts: number) => void;
+  /** Which alerts are delivered at all; undefined: every one. */
+  filter?: AlertFilter;
 }
 
 /**
@@ -61,6 +67,8 @@ export interface DiffAlertsOptions {
  */
 export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult> {
   const { index, dedupeMode, maxAlertsPerRun, maxRecordBytes, logger } = options;
+  const filter =
+    options.filter === undefined || passesEverything(options.filter) ? undefined : options.filter;
   const counts: DiffCounts = {
     fetched: 0,
     new: 0,
@@ -68,6 +76,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
     unchanged: 0,
     inFlight: 0,
     duplicates: 0,
+    filtered: 0,
     failed: 0,
     oversized: 0,
     backlog: 0,
@@ -96,6 +105,10 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
         return;
       }
       const usable = alert as AlertLike;
+      if (filter !== undefined && !passesFilter(usable, filter)) {
+        counts.filtered += 1;
+        return;
+      }
       try {
         const key = alertKey(usable.id);
         // Serialised once: the wire digest is taken from it, and it is the record if the alert goes out.

@@ -70,6 +70,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     abortSignal: options.abortSignal,
     now: options.now,
     onPage: options.onPage,
+    filter: settings.filter,
   });
   const remaining = arm.options.throttle?.lowestSubscriptionReads;
   return remaining === undefined

@@ -16,6 +16,7 @@ export function summaryLine(summary: RunSummary): string {
   if (summary.oversized > 0) parts.push(`oversized=${summary.oversized}`);
   if (summary.inFlight > 0) parts.push(`inFlight=${summary.inFlight}`);
   if (summary.duplicates > 0) parts.push(`duplicates=${summary.duplicates}`);
+  if (summary.filtered > 0) parts.push(`filtered=${summary.filtered}`);
   if (summary.resentBatches > 0) parts.push(`resentBatches=${summary.resentBatches}`);
   return `Collected Defender for Cloud alerts: ${parts.join(' ')}`;
 }

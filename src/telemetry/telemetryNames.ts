@@ -16,6 +16,8 @@ export const RUN_DIMENSIONS = [
   'dedupeMode',
   'invocationId',
   'dequeueCount',
+  /** Why a run was skipped (outcome `skipped`): forbidden, notFound, notRegistered. */
+  'reason',
 ] as const;
 
 /** Custom metrics of a worker run (also sent as measurements of the run event). */
@@ -25,6 +27,7 @@ export const METRIC_NAMES = {
   updated: 'DefenderAlerts.Updated',
   unchanged: 'DefenderAlerts.Unchanged',
   duplicates: 'DefenderAlerts.Duplicates',
+  filtered: 'DefenderAlerts.Filtered',
   failed: 'DefenderAlerts.Failed',
   oversized: 'DefenderAlerts.Oversized',
   delivered: 'DefenderAlerts.Delivered',

@@ -103,6 +103,13 @@ describe('loadSettings defaults', () => {
       recordFormat: 'raw',
       maxAlertsPerRun: 10000,
       maxPagesPerListing: 100000,
+      filter: {
+        minSeverity: undefined,
+        statuses: undefined,
+        alertTypes: undefined,
+        excludeAlertTypes: [],
+        includeIncidents: true,
+      },
       output: {
         target: 'blob',
         connection: 'AzureWebJobsStorage',

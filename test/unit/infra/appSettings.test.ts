@@ -60,6 +60,12 @@ const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
     'follows from azure_cloud; set only for Azure Stack or the local emulator',
   [SETTING_NAMES.authorityHost]: 'follows from azure_cloud; set only for Azure Stack or the local emulator',
   [SETTING_NAMES.indexBlob]: 'defaults to <subscription_id>.index, which is what a deployment wants',
+  [SETTING_NAMES.minSeverity]:
+    'an optional filter: set it in the app configuration when wanted; a deployment delivers every alert',
+  [SETTING_NAMES.statuses]: 'an optional filter, as min_severity',
+  [SETTING_NAMES.alertTypes]: 'an optional filter, as min_severity',
+  [SETTING_NAMES.excludeAlertTypes]: 'an optional filter, as min_severity',
+  [SETTING_NAMES.includeIncidents]: 'an optional filter, as min_severity',
   [SETTING_NAMES.maxPagesPerListing]:
     'a safety limit whose default suits every subscription; raise it locally if needed',
   [SETTING_NAMES.maxConcurrentSubscriptions]:

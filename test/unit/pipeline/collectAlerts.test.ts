@@ -1,3 +1,4 @@
+import { readAlertFilter } from '../../../src/config/alertFilter';
 import { InMemoryAlertSource, type AlertSource } from '../../../src/defender/alertSource';
 import { InMemoryIndexStore } from '../../../src/dedupe/inMemoryIndexStore';
 import { IndexConflictError, type IndexStore } from '../../../src/dedupe/indexStore';
@@ -99,6 +100,25 @@ describe('collectAlerts', () => {
       expect({ attempt, written: next.written }).toEqual({ attempt, written: [] });
       expect(again.summary).toMatchObject({ new: 0, updated: 0, unchanged: 2, duplicates: 2 });
     }
+  });
+
+  it('counts the alerts a filter leaves out, records none of them, and delivers them once the filter is widened', async () => {
+    const store = new InMemoryIndexStore(SUBSCRIPTION);
+    const low = { ...alert(1), properties: { ...alert(1).properties, severity: 'Low' } };
+    const pages = [[low, alert(2)]];
+    const narrow = new MemorySink();
+    const first = await run({
+      source: new InMemoryAlertSource(pages),
+      store,
+      sink: narrow,
+      filter: readAlertFilter({ min_severity: 'High' }),
+    });
+    expect(narrow.ids()).toEqual([alert(2).id]);
+    expect(first.summary).toMatchObject({ fetched: 2, filtered: 1, new: 1, delivered: 1, indexSize: 1 });
+    const wide = new MemorySink();
+    const second = await run({ source: new InMemoryAlertSource(pages), store, sink: wide });
+    expect(wide.ids()).toEqual([low.id]);
+    expect(second.summary).toMatchObject({ filtered: 0, new: 1, unchanged: 1 });
   });
 
   it('writes each record exactly as the API returned it', async () => {
