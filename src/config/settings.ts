@@ -1,5 +1,6 @@
 import { readAlertFilter, type AlertFilter } from './alertFilter';
 import { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName } from './clouds';
+import { parseTimerSchedule } from './schedule';
 import { SETTING_NAMES as S } from './settingNames';
 import {
   needsDiscovery,
@@ -96,52 +97,99 @@ const GUID_HINT = {
 
 /**
  * Reads and validates the collector's settings.
- * @throws Error naming the first bad setting, the value received (never a secret's) and how to fix it.
+ * @throws Error naming every bad setting, the value received (never a secret's) and how to fix it.
  */
 export function loadSettings(source: SettingsSource): CollectorSettings {
-  const tenantId = guidSetting(source, S.tenantId, GUID_HINT.tenant);
-  const subscriptions = readSubscriptionSelection(source);
+  // Every setting is read even after one fails, so that all problems are reported at once.
+  const problems: string[] = [];
+  const read = <T>(reader: () => T, fallback: T): T => {
+    try {
+      return reader();
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+      return fallback;
+    }
+  };
+  const noSubscriptions: SubscriptionSelection = {
+    listed: [],
+    allVisible: false,
+    managementGroupId: undefined,
+    excluded: [],
+  };
+  const tenantId = read(() => guidSetting(source, S.tenantId, GUID_HINT.tenant), '');
+  const subscriptions = read(() => readSubscriptionSelection(source), noSubscriptions);
   const settings: CollectorSettings = {
     tenantId,
     subscriptions,
-    maxConcurrentSubscriptions: integerSetting(source, S.maxConcurrentSubscriptions, { min: 1, max: 256 }, 8),
-    credential: readCredential(source),
-    cloud: readCloud(source),
-    storage: readStorage(
-      source,
-      S.storageConnection,
-      'the hash index is kept in the Functions storage account',
+    maxConcurrentSubscriptions: read(
+      () => integerSetting(source, S.maxConcurrentSubscriptions, { min: 1, max: 256 }, 8),
+      8,
+    ),
+    credential: read(() => readCredential(source), { kind: 'defaultChain' }),
+    cloud: read(() => readCloud(source), {
+      ...AZURE_CLOUDS.AzurePublicCloud,
+      name: 'AzurePublicCloud',
+      customAuthorityHost: false,
+    }),
+    storage: read(
+      () =>
+        readStorage(source, S.storageConnection, 'the hash index is kept in the Functions storage account'),
+      { kind: 'connectionString', connectionString: '' },
     ),
     index: {
-      container: storageNameSetting(source, S.indexContainer, 'container', 'defender-alerts-index')!,
-      blobName: readIndexBlob(source, subscriptions),
+      container: read(
+        () => storageNameSetting(source, S.indexContainer, 'container', 'defender-alerts-index')!,
+        '',
+      ),
+      blobName: read(() => readIndexBlob(source, subscriptions), undefined),
     },
     delivery: {
-      outboxContainer: storageNameSetting(source, S.outboxContainer, 'container', 'defender-alerts-outbox')!,
-      workQueue: storageNameSetting(source, S.workQueue, 'queue', 'defender-alerts-work')!,
-      forwardQueue: storageNameSetting(source, S.forwardQueue, 'queue', 'defender-alerts-forward')!,
+      outboxContainer: read(
+        () => storageNameSetting(source, S.outboxContainer, 'container', 'defender-alerts-outbox')!,
+        '',
+      ),
+      workQueue: read(() => storageNameSetting(source, S.workQueue, 'queue', 'defender-alerts-work')!, ''),
+      forwardQueue: read(
+        () => storageNameSetting(source, S.forwardQueue, 'queue', 'defender-alerts-forward')!,
+        '',
+      ),
     },
-    dedupeMode: choiceSetting<DedupeMode>(source, S.dedupeMode, ['content', 'id'], 'content'),
-    recordFormat: choiceSetting<RecordFormat>(source, S.recordFormat, ['raw', 'envelope'], 'raw'),
-    maxAlertsPerRun: integerSetting(
-      source,
-      S.maxAlertsPerRun,
-      { min: 1, max: 1_000_000 },
+    dedupeMode: read(
+      () => choiceSetting<DedupeMode>(source, S.dedupeMode, ['content', 'id'], 'content'),
+      'content',
+    ),
+    recordFormat: read(
+      () => choiceSetting<RecordFormat>(source, S.recordFormat, ['raw', 'envelope'], 'raw'),
+      'raw',
+    ),
+    maxAlertsPerRun: read(
+      () => integerSetting(source, S.maxAlertsPerRun, { min: 1, max: 1_000_000 }, DEFAULT_MAX_ALERTS_PER_RUN),
       DEFAULT_MAX_ALERTS_PER_RUN,
     ),
-    maxPagesPerListing: integerSetting(
-      source,
-      S.maxPagesPerListing,
-      { min: 10, max: 10_000_000 },
+    maxPagesPerListing: read(
+      () =>
+        integerSetting(
+          source,
+          S.maxPagesPerListing,
+          { min: 10, max: 10_000_000 },
+          DEFAULT_MAX_PAGES_PER_LISTING,
+        ),
       DEFAULT_MAX_PAGES_PER_LISTING,
     ),
-    filter: readAlertFilter(source),
-    output: readOutput(source),
+    filter: read(() => readAlertFilter(source), readAlertFilter({})),
+    output: read(() => readOutput(source), readOutput({})),
     telemetry: {
       connectionString: optionalSetting(source, S.appInsightsConnectionString),
       authenticationString: optionalSetting(source, S.appInsightsAuthenticationString),
     },
   };
+  // The function cannot start without a valid schedule; the local runner, which needs none, checks it too.
+  if (optionalSetting(source, S.cron) !== undefined) read(() => parseTimerSchedule(source.cron), undefined);
+  if (problems.length === 1) throw new Error(problems[0]);
+  if (problems.length > 1)
+    throw new Error(
+      `${problems.length} settings need fixing: ${problems.map((problem, n) => `(${n + 1}) ${problem}`).join(' ')}`,
+    );
   return deepFreeze(settings);
 }
 

@@ -485,10 +485,17 @@ describe('loadSettings rejects bad values with a message naming the setting', ()
     );
   });
 
-  it('reports the tenant before the subscription when both are missing', () => {
-    expect(() => loadSettings({ AzureWebJobsStorage: 'x' })).toThrow(
-      new Error(`Missing setting 'tenant_id': ${HINT.tenant}`),
+  it('reports the subscription and the tenant together when both are missing', () => {
+    let message = '';
+    try {
+      loadSettings({ AzureWebJobsStorage: 'x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /^2 settings need fixing: \(1\) Missing setting 'tenant_id': .* \(2\) Missing setting /,
     );
+    expect(message).toContain(`Missing setting 'tenant_id': ${HINT.tenant}`);
   });
 });
 
@@ -885,7 +892,7 @@ describe('loadSettings never puts the client secret into an error message', () =
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^(Missing|Invalid) setting '/);
+    expect(message).toMatch(/^((Missing|Invalid) setting '|\d+ settings need fixing: \(1\) )/);
     const core = secret.trim();
     expect(message).not.toContain(core);
     // Not even a recognisable part of it.
@@ -1022,5 +1029,24 @@ describe('loadSettings subscription selection', () => {
     expect(() => load({ max_concurrent_subscriptions: '0' })).toThrow(
       'Invalid setting \'max_concurrent_subscriptions\': "0" is not a whole number from 1 to 256. Remove it to use 8.',
     );
+  });
+});
+
+describe('loadSettings reports every problem at once', () => {
+  it('names each bad setting in one message, numbered', () => {
+    expect(() => load({ tenant_id: '123', dedupe_mode: 'hash', max_alerts_per_run: '0' })).toThrow(
+      new Error(
+        '3 settings need fixing: ' +
+          `(1) ${notGuid('tenant_id', '123', HINT.tenant)} ` +
+          "(2) Invalid setting 'dedupe_mode': \"hash\" is not one of 'content', 'id'. Remove it to use 'content'. " +
+          `(3) ${notWhole('max_alerts_per_run', '0', 1, 1_000_000, 10_000)}`,
+      ),
+    );
+  });
+
+  it('checks cron when it is set, as the function would, though the local runner needs none', () => {
+    expect(() => load({ cron: '0 */1 * * * * *' })).toThrow(/^Invalid setting 'cron'/);
+    expect(load({ cron: '0 */1 * * *' }).tenantId).toBe(TENANT);
+    expect(load({ cron: undefined }).tenantId).toBe(TENANT);
   });
 });
