@@ -1,7 +1,32 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { TelemetryClient } from 'applicationinsights';
 import type { CollectorSettings } from '../config/settings';
+import { ExportFailureMonitor, type ExportFailures } from './exportFailureMonitor';
 import type { TelemetrySink } from './runTelemetry';
+
+/** Application Insights' TelemetryClient, with the failures of its sends made visible. */
+export class ApplicationInsightsSink implements TelemetrySink {
+  constructor(
+    readonly client: TelemetryClient,
+    private readonly monitor: ExportFailureMonitor,
+  ) {}
+
+  trackEvent(event: Parameters<TelemetrySink['trackEvent']>[0]): void {
+    this.client.trackEvent(event);
+  }
+
+  trackMetric(metric: Parameters<TelemetrySink['trackMetric']>[0]): void {
+    this.client.trackMetric(metric);
+  }
+
+  flush(): Promise<void> {
+    return this.client.flush();
+  }
+
+  takeExportFailures(): ExportFailures | undefined {
+    return this.monitor.take();
+  }
+}
 
 /**
  * An Application Insights client for the collector's own events and metrics, or `undefined` without a
@@ -9,10 +34,20 @@ import type { TelemetrySink } from './runTelemetry';
  * on the resource, `APPLICATIONINSIGHTS_AUTHENTICATION_STRING` (`Authorization=AAD;ClientId=<id>`) makes
  * it sign in with the managed identity, which needs Monitoring Metrics Publisher.
  */
-export function createTelemetrySink(telemetry: CollectorSettings['telemetry']): TelemetrySink | undefined {
+export function createTelemetrySink(
+  telemetry: CollectorSettings['telemetry'],
+): ApplicationInsightsSink | undefined {
   if (telemetry.connectionString === undefined) return undefined;
   // Isolated from the global OpenTelemetry providers: the host already collects requests and logs.
   const client = new TelemetryClient(telemetry.connectionString, { useGlobalProviders: false });
+  const monitor = new ExportFailureMonitor();
+  client.config.azureMonitorOpenTelemetryOptions = {
+    azureMonitorExporterOptions: {
+      connectionString: client.config.connectionString,
+      disableOfflineStorage: false,
+      additionalPolicies: [{ policy: monitor.policy, position: 'perCall' }],
+    },
+  };
   const authentication = parseAuthenticationString(telemetry.authenticationString);
   if (authentication.aad) {
     client.config.aadTokenCredential =
@@ -20,7 +55,7 @@ export function createTelemetrySink(telemetry: CollectorSettings['telemetry']): 
         ? new ManagedIdentityCredential({ clientId: authentication.clientId })
         : new DefaultAzureCredential();
   }
-  return client;
+  return new ApplicationInsightsSink(client, monitor);
 }
 
 function parseAuthenticationString(value: string | undefined): { aad: boolean; clientId?: string } {

@@ -1,4 +1,5 @@
 import type { RunSummary } from '../pipeline/collectAlerts';
+import type { ExportFailures } from './exportFailureMonitor';
 import {
   FORWARD_EVENT_NAME,
   FORWARD_METRIC_NAMES,
@@ -27,6 +28,8 @@ export interface TelemetrySink {
   }): void;
   trackMetric(metric: { name: string; value: number; properties?: Record<string, string> }): void;
   flush(): Promise<void>;
+  /** Sends that failed since the last call; sinks that cannot tell leave it out. */
+  takeExportFailures?(): ExportFailures | undefined;
 }
 
 type Outcome = 'succeeded' | 'failed' | 'skipped';
@@ -86,9 +89,13 @@ export class RunTelemetry {
       });
   }
 
-  /** Sends what is buffered before the invocation returns (an idle instance may be frozen right after). */
-  async flush(): Promise<void> {
+  /**
+   * Sends what is buffered before the invocation returns (an idle instance may be frozen right after).
+   * @returns the sends that failed since the last flush, this one's included, or `undefined` when none did.
+   */
+  async flush(): Promise<ExportFailures | undefined> {
     await this.sink?.flush();
+    return this.sink?.takeExportFailures?.();
   }
 
   private record<K extends string>(

@@ -36,11 +36,25 @@ export function readQueueAttempt(context: InvocationContext): QueueAttempt {
   };
 }
 
-/** Telemetry must not fail an invocation whose work is done. */
+/**
+ * Telemetry must not fail an invocation whose work is done, nor fail unseen: failed sends are reported
+ * once per invocation, counted, with the first cause.
+ */
 export async function flushQuietly(telemetry: RunTelemetry, logger: Logger): Promise<void> {
   try {
-    await telemetry.flush();
+    const failures = await telemetry.flush();
+    if (failures !== undefined)
+      logger.warn(
+        `Application Insights telemetry could not be sent: ${failures.count} send(s) failed since the last ` +
+          `report, the first with ${failures.firstCause}. ${TELEMETRY_HINT}`,
+      );
   } catch (error) {
-    logger.warn(`Application Insights telemetry could not be sent: ${describeError(error)}`);
+    logger.warn(
+      `Application Insights telemetry could not be sent: ${describeError(error)}. ${TELEMETRY_HINT}`,
+    );
   }
 }
+
+const TELEMETRY_HINT =
+  'Check APPLICATIONINSIGHTS_CONNECTION_STRING, the network path to its IngestionEndpoint and, with ' +
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING, that the identity has Monitoring Metrics Publisher on the resource.';

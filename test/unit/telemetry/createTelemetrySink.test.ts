@@ -17,15 +17,15 @@ describe('createTelemetrySink', () => {
       connectionString: CONNECTION_STRING,
       authenticationString: undefined,
     });
-    expect(sink).toBeInstanceOf(TelemetryClient);
-    expect((sink as TelemetryClient).config.aadTokenCredential).toBeUndefined();
+    expect(sink?.client).toBeInstanceOf(TelemetryClient);
+    expect(sink?.client.config.aadTokenCredential).toBeUndefined();
   });
 
   it('signs in with the managed identity named by the authentication string when local auth is off', () => {
     const sink = createTelemetrySink({
       connectionString: CONNECTION_STRING,
       authenticationString: 'Authorization=AAD;ClientId=66666666-7777-4888-9999-aaaaaaaaaaaa',
-    }) as TelemetryClient;
-    expect(sink.config.aadTokenCredential).toBeInstanceOf(ManagedIdentityCredential);
+    });
+    expect(sink?.client.config.aadTokenCredential).toBeInstanceOf(ManagedIdentityCredential);
   });
 });
