@@ -59,7 +59,9 @@ export const MANAGEMENT_GROUPS_API_VERSION = '2020-05-01';
  * - `status`: an ARM error with that status, and `Retry-After` when `retryAfterSeconds` is given;
  * - `reset`: the connection is destroyed without an answer;
  * - `slow`: the answer comes after `delayMs`;
- * - `malformedPage`: status 200 with the page's JSON cut in half.
+ * - `malformedPage`: status 200 with the page's JSON cut in half;
+ * - `redirect`: 307 to the same URL on the same origin, as a gateway in front of ARM might answer; a client
+ *   that follows it without the bearer token (the Azure SDK drops it on every redirect) meets a 401.
  */
 export type Fault =
   | { kind: 'status'; status: FaultStatus; retryAfterSeconds?: number }
@@ -67,7 +69,8 @@ export type Fault =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformedPage' }
   /** The page's nextLink points at the page itself: a client that does not notice loops for ever. */
-  | { kind: 'selfNextLink' };
+  | { kind: 'selfNextLink' }
+  | { kind: 'redirect' };
 
 /** One request the emulator answered, for tests that count calls. `status` is 0 for a reset. */
 export interface RecordedRequest {
@@ -330,6 +333,11 @@ export class DefenderApiEmulator {
       return faultError(fault.status, subscriptionId, this.objectId, fault.retryAfterSeconds);
     }
     if (fault?.kind === 'slow') await this.delay(fault.delayMs);
+    if (fault?.kind === 'redirect') {
+      const location = new URL(`${url.pathname}${url.search}`, this.url);
+      location.searchParams.set('redirected', '1');
+      return { kind: 'respond', status: 307, body: '', headers: { location: location.toString() } };
+    }
 
     const authFailure = this.authenticate(header(req, 'authorization'));
     if (authFailure) return authFailure;

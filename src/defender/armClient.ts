@@ -122,7 +122,14 @@ export class ArmClient {
     abortSignal: AbortSignal | undefined,
   ): Promise<ParsedResponse> {
     try {
-      return await this.client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
+      const response = await this.client.sendRequest(
+        createPipelineRequest({ url, method: 'GET', abortSignal }),
+      );
+      // The SDK follows a same-origin redirect but drops the bearer token on it, so ARM's 401 that follows
+      // would blame the credentials; the redirect is the cause.
+      if (response.status === 401 && response.request.url !== url)
+        throw unauthorizedAfterRedirect(list, pageNumber, url, response.request.url);
+      return response;
     } catch (error) {
       // The client's deserialisation policy parses JSON bodies, and its error quotes the whole body, alert
       // payloads included, which must never reach logs. Keep only the facts.
@@ -178,6 +185,23 @@ function invalidJson(list: ListDescription, pageNumber: number, status: number |
   return new Error(
     `${list.source} returned page ${pageNumber} of ${list.what} as invalid JSON (HTTP ${status ?? '?'}); ` +
       `the run stops so that no ${list.item} is skipped. It is retried on the next attempt.`,
+  );
+}
+
+function unauthorizedAfterRedirect(
+  list: ListDescription,
+  pageNumber: number,
+  sentUrl: string,
+  redirectedUrl: string,
+): Error {
+  // Without the query: the path says enough, and nothing else of the URL reaches a log.
+  const where = (url: string) => `${new URL(url).origin}${new URL(url).pathname}`;
+  return new Error(
+    `${list.source} redirected the request for page ${pageNumber} of ${list.what} from ${where(sentUrl)} ` +
+      `to ${where(redirectedUrl)}, and the redirected request was refused with HTTP 401. The Azure SDK never ` +
+      'sends the access token along a redirect, so the credentials are not the cause: set ' +
+      "'resource_manager_endpoint' to the address that answers without redirecting, or check the proxy or " +
+      'gateway in between.',
   );
 }
 

@@ -1,8 +1,11 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings } from '../../src/config/settings';
 import { runCollection } from '../../src/pipeline/runCollection';
+import { createBlobServiceClient } from '../../src/storage/createBlobServiceClient';
+import { describeError } from '../../src/telemetry/describeError';
 import { RecordingLogger } from '../../src/telemetry/logger';
 import { main } from '../../src/cli/main';
 import { generateAlerts, microsoftExampleAlerts, sampleRecord } from '../../emulators/defender/alertFactory';
@@ -397,4 +400,69 @@ function captureStream(stream: NodeJS.WriteStream): { stop(): string } {
       return chunks.join('');
     },
   };
+}
+
+describe('a request that fails without a useful answer says what to do', () => {
+  async function failure(settings: Record<string, string | undefined>): Promise<string> {
+    return collect(settings).then(
+      () => 'the run succeeded',
+      (error: unknown) => describeError(error),
+    );
+  }
+
+  it('names the endpoint and the network to check when every try is reset, not just "socket hang up"', async () => {
+    emulator.setAlerts(generateAlerts({ count: 5, seed: 21, subscriptionId: SUBSCRIPTION_ID }));
+    emulator.injectFaults(
+      ...Array.from({ length: FAST_RETRIES.maxRetries + 1 }, () => ({ kind: 'reset' }) as const),
+    );
+    const message = await failure(testSettings(emulator));
+    expect(message).toContain(
+      `No answer from ${emulator.url} (ECONNRESET) after the SDK's retries: check the network path to it`,
+    );
+    expect(message).toContain('HTTPS_PROXY');
+  });
+
+  it('blames the redirect, not the credentials, for a 401 after a same-origin redirect', async () => {
+    emulator.setAlerts(generateAlerts({ count: 5, seed: 22, subscriptionId: SUBSCRIPTION_ID }));
+    emulator.injectFaults({ kind: 'redirect' });
+    const message = await failure(testSettings(emulator));
+    const path = `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Security/alerts`;
+    expect(message).toBe(
+      `Defender for Cloud redirected the request for page 1 of the alert listing from ${emulator.url}${path} ` +
+        `to ${emulator.url}${path}, and the redirected request was refused with HTTP 401. The Azure SDK never ` +
+        'sends the access token along a redirect, so the credentials are not the cause: set ' +
+        "'resource_manager_endpoint' to the address that answers without redirecting, or check the proxy or " +
+        'gateway in between.',
+    );
+  });
+
+  it('suggests starting Azurite when nothing answers at the local storage emulator address', async () => {
+    const closed = await closedPort();
+    const storage =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+      'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+      `BlobEndpoint=http://127.0.0.1:${closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${closed}/devstoreaccount1`;
+    const client = createBlobServiceClient(
+      { kind: 'connectionString', connectionString: storage },
+      { retryOptions: { maxTries: 1 } },
+    );
+    const message = await client.getProperties().then(
+      () => 'storage answered',
+      (error: unknown) => describeError(error),
+    );
+    expect(message).toBe(
+      `connect ECONNREFUSED 127.0.0.1:${closed}. Nothing answers at http://127.0.0.1:${closed}, the local ` +
+        "storage emulator's address (UseDevelopmentStorage=true). Start Azurite first (npx azurite --silent " +
+        "--inMemoryPersistence --skipApiVersionCheck), or point 'AzureWebJobsStorage' at a storage account.",
+    );
+  });
+});
+
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
