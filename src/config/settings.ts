@@ -1,5 +1,10 @@
 import { readAlertFilter, type AlertFilter } from './alertFilter';
 import { AZURE_CLOUD_NAMES, AZURE_CLOUDS, type AzureCloudName } from './clouds';
+import {
+  unresolvedKeyVaultReferences,
+  unresolvedReferenceProblem,
+  withoutSettings,
+} from './keyVaultReferences';
 import { parseTimerSchedule } from './schedule';
 import { SETTING_NAMES as S } from './settingNames';
 import {
@@ -99,14 +104,18 @@ const GUID_HINT = {
  * Reads and validates the collector's settings.
  * @throws Error naming every bad setting, the value received (never a secret's) and how to fix it.
  */
-export function loadSettings(source: SettingsSource): CollectorSettings {
+export function loadSettings(given: SettingsSource): CollectorSettings {
+  // A setting still holding its Key Vault reference is reported as such, and only as such.
+  const unresolved = unresolvedKeyVaultReferences(given);
+  const source = withoutSettings(given, unresolved);
   // Every setting is read even after one fails, so that all problems are reported at once.
-  const problems: string[] = [];
+  const problems: string[] = unresolved.map(unresolvedReferenceProblem);
   const read = <T>(reader: () => T, fallback: T): T => {
     try {
       return reader();
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      const problem = error instanceof Error ? error.message : String(error);
+      if (!unresolved.some((name) => problem.includes(`'${name}'`))) problems.push(problem);
       return fallback;
     }
   };

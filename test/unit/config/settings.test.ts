@@ -1050,3 +1050,43 @@ describe('loadSettings reports every problem at once', () => {
     expect(load({ cron: undefined }).tenantId).toBe(TENANT);
   });
 });
+
+describe('loadSettings refuses Key Vault references that App Service could not resolve', () => {
+  const REFERENCE =
+    '@Microsoft.KeyVault(SecretUri=https://kv-collector.vault.azure.net/secrets/client-secret/)';
+
+  function failure(overrides: Record<string, string | undefined>): string {
+    try {
+      load(overrides);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'the settings loaded';
+  }
+
+  it('names the setting and the likely cause instead of using the reference as a client secret', () => {
+    const message = failure({ client_id: CLIENT, client_secret: REFERENCE });
+    expect(message).toMatch(
+      /^Setting 'client_secret' is a Key Vault reference that App Service could not resolve/,
+    );
+    expect(message).toContain("'Key Vault Secrets User' role");
+    expect(message).toContain('has not propagated yet');
+    expect(message).not.toContain('kv-collector');
+  });
+
+  it('reports a required setting only as an unresolved reference, not also as missing', () => {
+    const message = failure({
+      AzureWebJobsStorage: `  ${REFERENCE.replace('Microsoft.KeyVault', 'microsoft.keyvault')}`,
+    });
+    expect(message).toMatch(/^Setting 'AzureWebJobsStorage' is a Key Vault reference/);
+    expect(message).not.toContain('Missing');
+  });
+
+  it('reports references beside the other problems, and in settings the host reads for a binding', () => {
+    const message = failure({ tenant_id: REFERENCE, EventHubConnection: REFERENCE, dedupe_mode: 'hash' });
+    expect(message).toMatch(
+      /^3 settings need fixing: \(1\) Setting 'EventHubConnection' is a Key Vault reference .* \(2\) Setting 'tenant_id' is a Key Vault reference .* \(3\) Invalid setting 'dedupe_mode'/,
+    );
+    expect(message).not.toContain('GUID');
+  });
+});
