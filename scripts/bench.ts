@@ -10,6 +10,7 @@
  *   same pages with the same concurrency; wall time, peak RSS, ARM requests.
  * - `worker`: (c) the worker's peak RSS at the default cap, beside its batch's bytes.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { AlertIndex } from '../src/dedupe/alertIndex';
@@ -139,12 +140,23 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   cost: () => benchCollectionCost(10_000),
   single: () =>
     benchSingleSubscription([
-      { alerts: 10_000, rounds: 3 },
+      { alerts: 10_000, rounds: 5 },
       { alerts: 100_000, rounds: 2 },
     ]),
   tenant: () => benchTenant(2),
   worker: () => benchWorkerMemory([20_000, 100_000]),
 };
+
+/** The commit the figures belong to, and whether src/ had changes not committed yet (they are in dist/). */
+function describeBuild(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${changed > 0 ? ` + ${changed} files of src/ changed` : ''}`;
+  } catch {
+    return 'commit unknown';
+  }
+}
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -152,11 +164,12 @@ async function main(): Promise<void> {
     throw new Error(
       `Unknown section '${only}': one of ${Object.keys(SECTIONS).join(', ')}, or none for all.`,
     );
+  const load = loadavg()
+    .map((each) => each.toFixed(2))
+    .join(' ');
   console.log(
     `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(0)} GB; load average ${loadavg()
-        .map((load) => load.toFixed(2))
-        .join(' ')}`,
+      `${(totalmem() / 2 ** 30).toFixed(0)} GB; load average ${load}; ${describeBuild()}`,
   );
   for (const [name, run] of Object.entries(SECTIONS)) {
     if (only !== undefined && only !== name) continue;

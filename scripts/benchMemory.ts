@@ -1,53 +1,37 @@
 /**
- * One capped collection of many generated alerts, made page by page as a listing streams them, into an
- * in-memory index. Run by `bench.ts` under a small heap limit; prints the peak resident memory.
- * Usage: node benchMemory.js <alerts> <max_alerts_per_run>
+ * One worker invocation, as the Functions host makes it but without the host: the real queue-triggered
+ * handler (`createCollectSubscriptionFunction`, so the worker's modules are loaded, Application Insights and
+ * `@azure/functions` included) runs one work item with an InvocationContext, and the outbox batch it hands
+ * over stays held, as the worker holds it until the host has taken it. Run by `bench/workerMemory.ts`,
+ * which reads the peak RSS from outside. Reads the collector's settings from the environment.
+ * Usage: node benchMemory.js <subscriptionId> [--load-only]
+ * Prints `batchBytes=<n>` and the run's summary line.
  */
-import { InMemoryIndexStore } from '../src/dedupe/inMemoryIndexStore';
-import type { AlertPage, AlertSource } from '../src/defender/alertSource';
-import { collectAlerts } from '../src/pipeline/collectAlerts';
-import { RecordingLogger } from '../src/telemetry/logger';
-import { generateAlerts } from '../emulators/defender/alertFactory';
-
-const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000be';
-const PAGE_SIZE = 200;
-
-function generatedSource(count: number): AlertSource {
-  return {
-    async *pages(): AsyncIterable<AlertPage> {
-      for (let start = 0, pageNumber = 1; start < count; start += PAGE_SIZE, pageNumber += 1) {
-        const size = Math.min(PAGE_SIZE, count - start);
-        const alerts = generateAlerts({
-          count: size,
-          seed: 11,
-          subscriptionId: SUBSCRIPTION,
-          startIndex: start,
-        });
-        // Through text, as a page arrives over the wire.
-        yield await Promise.resolve({ alerts: JSON.parse(JSON.stringify(alerts)) as unknown[], pageNumber });
-      }
-    },
-  };
-}
+import { randomUUID } from 'node:crypto';
+import { InvocationContext, trigger } from '@azure/functions';
+import { createCollectSubscriptionFunction } from '../src/functions/handlers/collectSubscriptionHandler';
+import { createWorkItem } from '../src/delivery/workItem';
 
 async function main(): Promise<void> {
-  const [count, cap] = process.argv.slice(2).map(Number);
-  const store = new InMemoryIndexStore(SUBSCRIPTION);
-  const { summary } = await collectAlerts({
-    source: generatedSource(count!),
-    store,
-    sink: { kind: 'direct', write: () => Promise.resolve() },
-    judge: { judge: () => Promise.resolve('unknown' as const) },
-    subscriptionId: SUBSCRIPTION,
-    dedupeMode: 'content',
-    recordFormat: 'raw',
-    maxAlertsPerRun: cap!,
-    logger: new RecordingLogger(),
+  const [subscriptionId, mode] = process.argv.slice(2);
+  const { options } = createCollectSubscriptionFunction(process.env);
+  if (mode === '--load-only') return;
+  const logs: string[] = [];
+  const context = new InvocationContext({
+    invocationId: randomUUID(),
+    functionName: 'collectSubscription',
+    triggerMetadata: { id: randomUUID(), dequeueCount: 1, insertionTime: new Date().toISOString() },
+    logHandler: (_level, ...args) => logs.push(args.map(String).join(' ')),
+    options: {
+      trigger: trigger.storageQueue({ queueName: options.queueName, connection: options.connection }),
+      extraInputs: [],
+      extraOutputs: options.extraOutputs ?? [],
+    },
   });
-  const peakRssInMb = process.resourceUsage().maxRSS / 1024;
-  console.log(
-    `peak RSS ${peakRssInMb.toFixed(0)} MB; delivered ${summary.delivered}, backlog ${summary.backlog}`,
-  );
+  await options.handler(createWorkItem(subscriptionId!, new Date()), context);
+  const batch = context.extraOutputs.get(options.extraOutputs![0]!) as Buffer | undefined;
+  const summary = logs.find((line) => line.includes('Collected Defender for Cloud alerts')) ?? '';
+  console.log(`batchBytes=${batch?.length ?? 0} ${summary}`);
 }
 
 main().catch((error: unknown) => {
