@@ -2,6 +2,7 @@
 import { describeError } from '../telemetry/describeError';
 import { join } from 'node:path';
 import { EXIT } from './commandLine';
+import { unsupportedNodeVersion } from './nodeVersion';
 import { staleBuildWarning } from './staleBuild';
 
 const USAGE = `Usage: defender-alerts <command> [options]      (from a clone: npm run alerts -- <command>)
@@ -42,7 +43,11 @@ export function main(argv: string[]): Promise<number> {
   return command().then((run) => run(rest));
 }
 
-if (require.main === module) {
+const tooOld = require.main === module ? unsupportedNodeVersion(process.versions.node) : undefined;
+if (tooOld !== undefined) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exitCode = EXIT.failure;
+} else if (require.main === module) {
   // A closed pipe fails the pending write (the sink reports it and the run commits nothing); the stream's
   // own 'error' event would otherwise crash the process with a stack trace.
   process.stdout.on('error', () => undefined);
