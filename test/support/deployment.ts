@@ -225,7 +225,10 @@ async function readBlobLines(containerName: string): Promise<string[]> {
  * Lost: versions of alerts that must have been delivered but are not among the records. Duplicates:
  * records beyond the first of each distinct text.
  */
-export function tally(records: readonly string[], expected: readonly unknown[]): { lost: number; duplicates: number } {
+export function tally(
+  records: readonly string[],
+  expected: readonly unknown[],
+): { lost: number; duplicates: number } {
   // Compared as values: a record escapes U+2028, U+2029 and NEL, which JSON.stringify leaves raw.
   const received = new Set(records.map((record) => JSON.stringify(JSON.parse(record))));
   const lost = expected.filter((alert) => !received.has(JSON.stringify(alert))).length;
