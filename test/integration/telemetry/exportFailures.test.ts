@@ -35,8 +35,13 @@ function telemetryTo(url: string): RunTelemetry {
   );
 }
 
-function recordRun(telemetry: RunTelemetry): void {
+/** Records a timer run and flushes it as a handler does; the telemetry and its log for more. */
+async function recordAndFlush(url: string): Promise<{ telemetry: RunTelemetry; logger: RecordingLogger }> {
+  const telemetry = telemetryTo(url);
+  const logger = new RecordingLogger();
   telemetry.recordSchedule('succeeded', { invocationId: 'test' }, { workItems: 1 }, new Map());
+  await flushQuietly(telemetry, logger);
+  return { telemetry, logger };
 }
 
 function warnings(logger: RecordingLogger): string[] {
@@ -50,10 +55,7 @@ describe('telemetry that cannot be sent is reported', () => {
   it('warns once per flush with the status, the endpoint and what to check, when ingestion refuses', async () => {
     const endpoint = await ingestion(401);
     servers.push(endpoint.server);
-    const telemetry = telemetryTo(endpoint.url);
-    const logger = new RecordingLogger();
-    recordRun(telemetry);
-    await flushQuietly(telemetry, logger);
+    const { telemetry, logger } = await recordAndFlush(endpoint.url);
     expect(endpoint.bodies.join('')).toContain('DefenderAlertsSchedule');
     const [warning, ...more] = warnings(logger);
     expect(more).toEqual([]);
@@ -72,10 +74,7 @@ describe('telemetry that cannot be sent is reported', () => {
     const endpoint = await ingestion(200);
     const url = endpoint.url;
     await new Promise((resolve) => endpoint.server.close(resolve));
-    const telemetry = telemetryTo(url);
-    const logger = new RecordingLogger();
-    recordRun(telemetry);
-    await flushQuietly(telemetry, logger);
+    const { logger } = await recordAndFlush(url);
     expect(warnings(logger)).toEqual([
       expect.stringMatching(/the first with .*ECONNREFUSED.*\(https:\/\/127\.0\.0\.1:\d+\)/),
     ]);
@@ -84,10 +83,7 @@ describe('telemetry that cannot be sent is reported', () => {
   it('says nothing when ingestion accepts', async () => {
     const endpoint = await ingestion(200);
     servers.push(endpoint.server);
-    const telemetry = telemetryTo(endpoint.url);
-    const logger = new RecordingLogger();
-    recordRun(telemetry);
-    await flushQuietly(telemetry, logger);
+    const { logger } = await recordAndFlush(endpoint.url);
     expect(endpoint.bodies.join('')).toContain('DefenderAlertsSchedule');
     expect(warnings(logger)).toEqual([]);
   });
