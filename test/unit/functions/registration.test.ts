@@ -101,6 +101,22 @@ describe('src/functions: registration only, from the app settings', () => {
   });
 
   it.each(['scheduleCollection', 'collectSubscription', 'forwardBatch'])(
+    '%s loads no Application Insights module without a connection string (some 50 MB of the worker)',
+    (file) => {
+      Object.assign(process.env, SETTINGS);
+      delete process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+      jest.doMock('applicationinsights', () => {
+        throw new Error('applicationinsights was loaded');
+      });
+      try {
+        expect(loadRegistration(file)).toHaveLength(1);
+      } finally {
+        jest.dontMock('applicationinsights');
+      }
+    },
+  );
+
+  it.each(['scheduleCollection', 'collectSubscription', 'forwardBatch'])(
     '%s refuses to load with a bad setting, naming it',
     (file) => {
       Object.assign(process.env, { ...SETTINGS, tenant_id: 'abc-123' });
