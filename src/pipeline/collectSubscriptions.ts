@@ -4,8 +4,10 @@ import type { DirectSink } from '../delivery/sinks';
 import { describeError } from '../telemetry/describeError';
 import { withFields, type Logger } from '../telemetry/logger';
 import type { RunSummary } from './collectAlerts';
+import { concurrencyLimit } from './concurrencyLimit';
 import { forEachConcurrently } from './forEachConcurrently';
 import { createCollectionClients, runCollection, type RunCollectionOptions } from './runCollection';
+import { sharedFlush } from './sharedFlush';
 import { summaryLine } from './summaryLine';
 
 export interface SubscriptionOutcome {
@@ -51,17 +53,22 @@ export async function collectSubscriptions(options: {
     tenantId: settings.tenantId,
     logger,
   });
+  // At most max_concurrent_subscriptions listings at once; a subscription whose listing has ended leaves
+  // its slot to the next one and flushes and commits beside it, with a bound of its own.
+  const listing = concurrencyLimit(settings.maxConcurrentSubscriptions);
+  const sharedSink = sharedFlush(sink);
   const settled = await forEachConcurrently(
     discovered.subscriptions,
-    settings.maxConcurrentSubscriptions,
+    settings.maxConcurrentSubscriptions * 2,
     async (subscriptionId) => {
       const subscriptionLogger = withFields(logger, { subscriptionId });
       const { summary } = await runCollection({
         settings,
         subscriptionId,
-        sink,
+        sink: sharedSink,
         logger: subscriptionLogger,
         clients,
+        listingSlot: listing,
       });
       subscriptionLogger.info(summaryLine(summary));
       return summary;

@@ -10,7 +10,7 @@ import { EvidenceJudge, type CurrentAttempt } from '../delivery/judge';
 import { BlobOutbox } from '../delivery/outbox';
 import type { AlertSink } from '../delivery/sinks';
 import type { Logger } from '../telemetry/logger';
-import { collectAlerts, type CollectResult } from './collectAlerts';
+import { collectAlerts, type CollectAlertsOptions, type CollectResult } from './collectAlerts';
 
 export interface RunCollectionOptions {
   settings: CollectorSettings;
@@ -29,6 +29,8 @@ export interface RunCollectionOptions {
   clients?: CollectionClients;
   /** Told of each page once it is diffed: its alerts (for progress reports). */
   onPage?: (alerts: number) => void;
+  /** Bounds the listings in progress (see {@link CollectAlertsOptions.listingSlot}); unbounded when absent. */
+  listingSlot?: CollectAlertsOptions['listingSlot'];
 }
 
 /** The clients one process shares across the subscriptions it collects (one token, one connection pool). */
@@ -71,6 +73,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     now: options.now,
     onPage: options.onPage,
     filter: settings.filter,
+    listingSlot: options.listingSlot,
   });
   const remaining = arm.options.throttle?.lowestSubscriptionReads;
   return remaining === undefined
