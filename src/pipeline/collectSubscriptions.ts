@@ -22,13 +22,6 @@ export interface CollectionOfSubscriptions {
   outcomes: SubscriptionOutcome[];
 }
 
-/**
- * The local runner's cycle: discovers the configured subscriptions, then collects each with the
- * worker's pipeline and a direct sink, at most `max_concurrent_subscriptions` at a time. A subscription
- * that fails is reported with its reason; the others go on. One summary line per subscription.
- *
- * @throws Error when discovery fails: nothing is collected then.
- */
 /** Where a collection of many subscriptions stands, for a progress line. */
 export interface CollectionProgress {
   subscriptions: number;
@@ -37,6 +30,13 @@ export interface CollectionProgress {
   alerts: number;
 }
 
+/**
+ * The local runner's cycle: discovers the configured subscriptions, then collects each with the
+ * worker's pipeline and a direct sink, at most `max_concurrent_subscriptions` at a time. A subscription
+ * that fails is reported with its reason; the others go on. One summary line per subscription.
+ *
+ * @throws Error when discovery fails: nothing is collected then.
+ */
 export async function collectSubscriptions(options: {
   settings: CollectorSettings;
   sink: DirectSink;
@@ -57,6 +57,13 @@ export async function collectSubscriptions(options: {
   // its slot to the next one and flushes and commits beside it, with a bound of its own.
   const listing = concurrencyLimit(settings.maxConcurrentSubscriptions);
   const sharedSink = sharedFlush(sink);
+  const progress: CollectionProgress = {
+    subscriptions: discovered.subscriptions.length,
+    done: 0,
+    pages: 0,
+    alerts: 0,
+  };
+  const report = () => options.onProgress?.(progress);
   const settled = await forEachConcurrently(
     discovered.subscriptions,
     settings.maxConcurrentSubscriptions * 2,
@@ -69,6 +76,14 @@ export async function collectSubscriptions(options: {
         logger: subscriptionLogger,
         clients,
         listingSlot: listing,
+        onPage: (alerts) => {
+          progress.pages += 1;
+          progress.alerts += alerts;
+          report();
+        },
+      }).finally(() => {
+        progress.done += 1;
+        report();
       });
       subscriptionLogger.info(summaryLine(summary));
       return summary;

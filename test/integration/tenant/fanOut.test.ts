@@ -1,9 +1,14 @@
 import { generateAlerts } from '../../../emulators/defender/alertFactory';
 import { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { main } from '../../../src/cli/main';
+import { loadSettings } from '../../../src/config/settings';
+import { InMemorySink } from '../../../src/delivery/sinks';
+import { collectSubscriptions, type CollectionProgress } from '../../../src/pipeline/collectSubscriptions';
+import { RecordingLogger } from '../../../src/telemetry/logger';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
+  FAST_RETRIES,
   SUBSCRIPTION_ID,
   TENANT_ID,
   testSettings,
@@ -162,5 +167,32 @@ describe('every subscription of a tenant through the local runner', () => {
         `ERROR 1 of 4 subscriptions failed: '${sub(4)}': Listing Defender for Cloud alerts of subscription '${sub(4)}' failed with HTTP 403 AuthorizationFailed`,
       ),
     );
+  });
+});
+
+describe('the progress of a collection of many subscriptions', () => {
+  it('counts pages and alerts as they are diffed, and each subscription once, failed ones included', async () => {
+    const expected = tenantWithTrouble();
+    const settings = loadSettings(
+      testSettings(emulator, {
+        subscription_id: '',
+        subscription_ids: `${sub(1)},${sub(2)},${sub(3)},${sub(4)}`,
+        max_concurrent_subscriptions: '2',
+      }),
+    );
+    const reports: CollectionProgress[] = [];
+    const sink = new InMemorySink();
+    await collectSubscriptions({
+      settings,
+      sink,
+      logger: new RecordingLogger(),
+      retryOptions: FAST_RETRIES,
+      onProgress: (progress) => reports.push({ ...progress }),
+    });
+    // 15 alerts in pages of 20: one page for each of the three healthy subscriptions; the fourth fails.
+    expect(reports.at(-1)).toEqual({ subscriptions: 4, done: 4, pages: 3, alerts: expected.length });
+    expect(sink.records).toHaveLength(expected.length);
+    expect(reports.filter((report, n) => n > 0 && report.done < reports[n - 1]!.done)).toEqual([]);
+    expect(reports.length).toBe(3 + 4);
   });
 });
