@@ -21,7 +21,7 @@ import { renderInspection, type Inspection } from './inspection/renderInspection
 export const INSPECT_USAGE = `Usage: npm run alerts -- inspect [--subscription <id>] [--json] [--settings <path>]
 
 Shows, for every configured subscription (found as collect finds them) or the one given: its hash index
-(entries by delivery state, size, last successful run, pending batches with their age and outbox blob,
+(entries by delivery state, size, when it was last written, pending batches with their age and outbox blob,
 recent commits), the oldest alert the index knows was never delivered, whether the marker of an earlier
 collection exists, and its outbox batches of the last 24 hours; then the poison queues. Reads only.
 

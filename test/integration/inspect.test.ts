@@ -109,7 +109,7 @@ describe('inspect', () => {
       stdout: [
         `subscription ${SUBSCRIPTION_ID}`,
         `  index               ${index}/${SUBSCRIPTION_ID}.index: 12 entries, ${size.toLocaleString('en')} bytes`,
-        '  last success        2026-11-23T10:00:00.000Z (30m ago)',
+        '  index written       2026-11-23T10:00:00.000Z (30m ago)',
         '  entries             delivered 0, pending 12, undelivered 0',
         '  oldest undelivered  first seen 2026-11-23T10:00:00.000Z (30m ago); 12 never delivered',
         '  pending batches     1',

@@ -26,7 +26,10 @@ export interface IndexInspection {
   exists: boolean;
   entries: number;
   sizeInBytes: number;
-  /** The last commit: the end of the last successful run. `null` when there is no index. */
+  /**
+   * The last commit. A successful run writes the index when it records anything, and otherwise at least once a
+   * day, so the last successful run is at most a day after this. `null` when there is no index.
+   */
   updatedAt: string | null;
   delivered: number;
   pending: number;

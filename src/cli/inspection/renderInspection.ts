@@ -38,7 +38,7 @@ function renderSubscription(subscription: SubscriptionInspection, now: number): 
     const oldest = index.oldestNeverDeliveredFirstSeenAt;
     lines.push(
       row('index', `${index.blob}: ${count(index.entries, 'entry', 'entries')}, ${bytes(index.sizeInBytes)}`),
-      row('last success', at(index.updatedAt)),
+      row('index written', at(index.updatedAt)),
       row(
         'entries',
         `delivered ${index.delivered}, pending ${index.pending}, undelivered ${index.undelivered}`,
