@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../../src/dedupe/canonicalJson';
+import { generateAlerts, microsoftExampleAlerts } from '../../../emulators/defender/alertFactory';
 import { mulberry32 } from '../../../emulators/defender/prng';
 
 /** mulberry32: a small seeded PRNG, so that every run checks the same generated values. */
@@ -257,6 +258,56 @@ describe('canonicalJson', () => {
       expect(canonicalJson(value)).toBe(JSON.stringify(sortKeys(value)));
     }
     expect(compared).toBeGreaterThan(200);
+  });
+
+  it('writes every UTF-16 code unit, alone and inside text, exactly as JSON.stringify', () => {
+    const differing: number[] = [];
+    for (let unit = 0; unit <= 0xffff; unit += 1) {
+      const char = String.fromCharCode(unit);
+      for (const text of [char, `a${char}b`]) {
+        if (canonicalJson(text) !== JSON.stringify(text)) differing.push(unit);
+        if (canonicalJson({ [text]: 1 }) !== `{${JSON.stringify(text)}:1}`) differing.push(unit);
+      }
+    }
+    expect(differing).toEqual([]);
+  });
+
+  // Fingerprints of every alert already in an index were taken from this text: a byte that differs would
+  // send every alert again after an upgrade. The first implementation, kept here as the reference.
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value))
+      return `[${value.map((item: unknown) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : reference(item))).join(',')}]`;
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .filter((key) => {
+        const item = record[key];
+        return item !== undefined && typeof item !== 'function' && typeof item !== 'symbol';
+      })
+      .map((key) => `${JSON.stringify(key)}:${reference(record[key])}`);
+    return `{${members.join(',')}}`;
+  };
+
+  it('writes generated alerts and the Microsoft examples exactly as the first implementation did', () => {
+    const alerts = [
+      ...generateAlerts({ count: 300, seed: 11, subscriptionId: '00000000-0000-0000-0000-000000000001' }),
+      ...microsoftExampleAlerts(),
+    ];
+    for (const alert of alerts) {
+      expect(canonicalJson(alert)).toBe(reference(alert));
+      const parsed: unknown = JSON.parse(JSON.stringify(alert));
+      expect(canonicalJson(parsed)).toBe(reference(parsed));
+    }
+  });
+
+  it('writes generated values exactly as the first implementation did (seeded)', () => {
+    const random = prng(0xbeef);
+    for (let run = 0; run < 1000; run += 1) {
+      const value = randomObject(random);
+      expect(canonicalJson(value)).toBe(reference(value));
+      expect(canonicalJson(reorderKeys(value, random))).toBe(reference(value));
+    }
   });
 
   it('is a pure function: it does not change its input', () => {

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../../src/dedupe/canonicalJson';
-import { alertKey, contentFingerprint, DIGEST_BYTES } from '../../../src/dedupe/fingerprint';
+import {
+  alertKey,
+  contentFingerprint,
+  DIGEST_BYTES,
+  wireDigest,
+  writeAlertKey,
+  writeContentFingerprint,
+  writeWireDigest,
+} from '../../../src/dedupe/fingerprint';
 import { mulberry32 } from '../../../emulators/defender/prng';
 
 /** The shared seeded generator, as a plain `() => number`. */
@@ -165,6 +173,28 @@ describe('contentFingerprint', () => {
     }
   });
 
+  // Indexes in use hold these digests: a change would deliver every alert again after an upgrade.
+  it.each([
+    [
+      'GetAlertsSubscription_0_VM_EICAR.json',
+      '05d03dc27556a02d9ff6a13a',
+      '166e28b02d87273760ccd5f4',
+      '5fe2e44e8d9bf3814f26cd9c',
+    ],
+    [
+      'GetAlertsSubscription_1_VM_SuspiciousScreenSaver.json',
+      '8f53593682567790cd52fe3a',
+      '62661dfd0fd35371dbecbb67',
+      '2f25c1563024ae246c3d0780',
+    ],
+  ])('keeps the digests indexes already hold for %s', (file, fingerprint, wire, key) => {
+    const folder = join(__dirname, '../../../emulators/defender/fixtures/microsoftExamples');
+    const alert = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { id: string };
+    expect(contentFingerprint(alert).toString('hex')).toBe(fingerprint);
+    expect(wireDigest(JSON.stringify(alert)).toString('hex')).toBe(wire);
+    expect(alertKey(alert.id).toString('hex')).toBe(key);
+  });
+
   it('fingerprints the Microsoft example alerts stably across key orders', () => {
     const folder = join(__dirname, '../../../emulators/defender/fixtures/microsoftExamples');
     for (const file of [
@@ -174,5 +204,21 @@ describe('contentFingerprint', () => {
       const alert: unknown = JSON.parse(readFileSync(join(folder, file), 'utf8'));
       expect(contentFingerprint(reversedKeys(alert)).equals(contentFingerprint(alert))).toBe(true);
     }
+  });
+});
+
+describe('writing digests in place', () => {
+  it('writes the same 12 bytes the Buffer-returning functions give, at the offset, and nothing else', () => {
+    const alert = sampleAlert();
+    const text = JSON.stringify(alert);
+    const target = Buffer.alloc(40, 0xee);
+    writeAlertKey(ALERT_ID, target, 1);
+    writeWireDigest(text, target, 13);
+    writeContentFingerprint(alert, target, 25);
+    expect(target[0]).toBe(0xee);
+    expect(target.subarray(1, 13).equals(alertKey(ALERT_ID))).toBe(true);
+    expect(target.subarray(13, 25).equals(wireDigest(text))).toBe(true);
+    expect(target.subarray(25, 37).equals(contentFingerprint(alert))).toBe(true);
+    expect([...target.subarray(37)]).toEqual([0xee, 0xee, 0xee]);
   });
 });
