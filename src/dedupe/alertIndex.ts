@@ -1,6 +1,6 @@
 import {
   decodeIndex,
-  encodeIndex,
+  encodeIndexWith,
   ENTRY_SIZE,
   FINGERPRINT_OFFSET,
   FIRST_SEEN_OFFSET,
@@ -11,6 +11,7 @@ import {
   type PendingBatch,
 } from './indexFormat';
 import { DIGEST_BYTES } from './fingerprint';
+import { DigestTable } from './digestTable';
 
 /** State word: high bit = "some version of this alert was delivered once"; low 31 bits = delivery state. */
 const EVER_DELIVERED = 0x80000000;
@@ -58,16 +59,17 @@ export interface IndexStateCounts {
 }
 
 /**
- * The hash index of one subscription in memory: sorted fixed-size entries searched in place, plus a map
- * of the entries added by this run, merged back in order when the index is encoded.
+ * The hash index of one subscription in memory: sorted fixed-size entries searched in place, plus a table
+ * of the entries added by this run, merged back in order when the index is encoded. Nothing is kept per
+ * alert but fixed-size bytes, so a run of a million new alerts holds tens of megabytes, not hundreds.
  */
 export class AlertIndex {
-  private readonly added = new Map<string, Buffer>();
+  private readonly added = new DigestTable(ENTRY_SIZE);
   /**
    * Entries the current listing has returned (see {@link startListing}): a byte per loaded entry, and the
    * keys the index lacks. `undefined` outside a listing.
    */
-  private listing: { slots: Uint8Array; newKeys: Set<string> } | undefined;
+  private listing: { slots: Uint8Array; newKeys: DigestTable } | undefined;
 
   private constructor(
     readonly header: IndexHeader,
@@ -95,7 +97,7 @@ export class AlertIndex {
 
   /** Number of alerts the index remembers. */
   get size(): number {
-    return this.count + this.added.size;
+    return this.count + this.added.count;
   }
 
   /** Counts the entries by delivery state. Reads only: the index is left exactly as it was. */
@@ -124,7 +126,8 @@ export class AlertIndex {
         counts.oldestNeverDeliveredFirstSeenInSeconds = firstSeen;
     };
     for (let offset = 0; offset < this.count * ENTRY_SIZE; offset += ENTRY_SIZE) count(this.entries, offset);
-    for (const entry of this.added.values()) count(entry, 0);
+    for (let offset = 0; offset < this.added.count * ENTRY_SIZE; offset += ENTRY_SIZE)
+      count(this.added.bytes, offset);
     return counts;
   }
 
@@ -150,10 +153,10 @@ export class AlertIndex {
     // Offsets into the loaded entries rather than a view per lookup: this runs once per listed alert.
     const slot = this.search(key);
     if (this.listedBefore(slot, key)) return 'duplicate';
-    const entry =
-      slot >= 0 ? this.entries : this.added.size > 0 ? this.added.get(key.toString('latin1')) : undefined;
-    if (entry === undefined) return 'new';
-    const base = slot >= 0 ? slot * ENTRY_SIZE : 0;
+    const addedAt = slot < 0 && this.added.count > 0 ? this.added.indexOf(key) : -1;
+    if (slot < 0 && addedAt < 0) return 'new';
+    const entry = slot >= 0 ? this.entries : this.added.bytes;
+    const base = slot >= 0 ? slot * ENTRY_SIZE : addedAt * ENTRY_SIZE;
     entry.writeUInt32LE(nowInSeconds, base + LAST_SEEN_OFFSET);
     const state = entry.readUInt32LE(base + STATE_OFFSET);
     const batch = state & BATCH_MASK;
@@ -172,7 +175,12 @@ export class AlertIndex {
    * and flip the index between them every run.
    */
   startListing(): void {
-    this.listing = { slots: new Uint8Array(this.count), newKeys: new Set() };
+    this.listing = { slots: new Uint8Array(this.count), newKeys: new DigestTable(DIGEST_BYTES) };
+  }
+
+  /** Ends the listing {@link startListing} started, and lets go of what it remembered. */
+  endListing(): void {
+    this.listing = undefined;
   }
 
   /** Records that the listing returned `key`; true when it had already. */
@@ -184,9 +192,8 @@ export class AlertIndex {
       listing.slots[slot] = 1;
       return false;
     }
-    const text = key.toString('latin1');
-    if (listing.newKeys.has(text)) return true;
-    listing.newKeys.add(text);
+    if (listing.newKeys.indexOf(key) >= 0) return true;
+    listing.newKeys.add(key);
     return false;
   }
 
@@ -225,6 +232,7 @@ export class AlertIndex {
     // Wrap well before UNDELIVERED; sequences of batches still pending then are long resolved.
     this.header.nextBatchSeq = pending.seq >= UNDELIVERED - 1 ? 1 : pending.seq + 1;
     this.header.pendingBatches.push(pending);
+    this.added.reserve(items.length);
     for (const item of items) {
       const entry = this.writeItem(item, nowInSeconds);
       const everDelivered = entry.readUInt32LE(STATE_OFFSET) & EVER_DELIVERED;
@@ -235,6 +243,7 @@ export class AlertIndex {
 
   /** Records items already written by the sink itself (the local runner) as delivered, with no batch. */
   recordDelivered(items: readonly BatchItem[], nowInSeconds: number): void {
+    this.added.reserve(items.length);
     for (const item of items) {
       this.writeItem(item, nowInSeconds).writeUInt32LE((EVER_DELIVERED | DELIVERED) >>> 0, STATE_OFFSET);
     }
@@ -244,10 +253,9 @@ export class AlertIndex {
   private writeItem({ key, fingerprint, wireDigest }: BatchItem, nowInSeconds: number): Buffer {
     let entry = this.find(key);
     if (entry === undefined) {
-      entry = Buffer.alloc(ENTRY_SIZE);
-      key.copy(entry, 0, 0, DIGEST_BYTES);
+      const at = this.added.offsetOf(this.added.add(key));
+      entry = this.added.bytes.subarray(at, at + ENTRY_SIZE);
       entry.writeUInt32LE(nowInSeconds, FIRST_SEEN_OFFSET);
-      this.added.set(key.toString('latin1'), entry);
     }
     fingerprint.copy(entry, FINGERPRINT_OFFSET, 0, DIGEST_BYTES);
     (wireDigest ?? NO_WIRE_DIGEST).copy(entry, WIRE_DIGEST_OFFSET, 0, DIGEST_BYTES);
@@ -264,7 +272,8 @@ export class AlertIndex {
       entry.writeUInt32LE(next >>> 0, offset + STATE_OFFSET);
     };
     for (let offset = 0; offset < this.count * ENTRY_SIZE; offset += ENTRY_SIZE) settle(this.entries, offset);
-    for (const entry of this.added.values()) settle(entry, 0);
+    for (let offset = 0; offset < this.added.count * ENTRY_SIZE; offset += ENTRY_SIZE)
+      settle(this.added.bytes, offset);
     this.header.pendingBatches = this.header.pendingBatches.filter((batch) => batch.seq !== seq);
   }
 
@@ -273,10 +282,23 @@ export class AlertIndex {
    * complete listing, or alerts that were merely not listed this time would be forgotten).
    */
   encode(updatedAt: Date, pruneBeforeInSeconds?: number): { data: Buffer; pruned: number } {
-    const addedEntries = [...this.added.values()].sort((a, b) =>
-      a.compare(b, 0, DIGEST_BYTES, 0, DIGEST_BYTES),
-    );
-    const merged = Buffer.allocUnsafe((this.count + addedEntries.length) * ENTRY_SIZE);
+    this.header.updatedAt = updatedAt.toISOString();
+    let pruned = 0;
+    const data = encodeIndexWith(this.header, this.size, (into) => {
+      const merged = this.mergeInto(into, pruneBeforeInSeconds);
+      pruned = merged.pruned;
+      return merged.written;
+    });
+    return { data, pruned };
+  }
+
+  /** Writes the loaded and the added entries into `into` in key order, but those to prune. */
+  private mergeInto(
+    into: Buffer,
+    pruneBeforeInSeconds: number | undefined,
+  ): { written: number; pruned: number } {
+    const added = this.added.bytes;
+    const addedOrder = this.addedInKeyOrder();
     let written = 0;
     let pruned = 0;
     const keep = (source: Buffer, offset: number): void => {
@@ -287,33 +309,39 @@ export class AlertIndex {
         pruned += 1;
         return;
       }
-      source.copy(merged, written * ENTRY_SIZE, offset, offset + ENTRY_SIZE);
+      source.copy(into, written * ENTRY_SIZE, offset, offset + ENTRY_SIZE);
       written += 1;
     };
     let i = 0;
     let j = 0;
-    while (i < this.count || j < addedEntries.length) {
-      const next = addedEntries[j];
-      if (
-        next === undefined ||
-        (i < this.count &&
-          this.entries.compare(next, 0, DIGEST_BYTES, i * ENTRY_SIZE, i * ENTRY_SIZE + DIGEST_BYTES) < 0)
-      ) {
+    while (i < this.count || j < addedOrder.length) {
+      const next = j < addedOrder.length ? addedOrder[j]! * ENTRY_SIZE : -1;
+      if (next < 0 || (i < this.count && compareKeys(this.entries, i * ENTRY_SIZE, added, next) < 0)) {
         keep(this.entries, i * ENTRY_SIZE);
         i += 1;
       } else {
-        keep(next, 0);
+        keep(added, next);
         j += 1;
       }
     }
-    this.header.updatedAt = updatedAt.toISOString();
-    return { data: encodeIndex(this.header, merged, written), pruned };
+    return { written, pruned };
+  }
+
+  /** The numbers of the added entries, in ascending key order. */
+  private addedInKeyOrder(): Uint32Array {
+    const added = this.added.bytes;
+    const order = new Uint32Array(this.added.count);
+    for (let index = 0; index < order.length; index += 1) order[index] = index;
+    return order.sort((a, b) => compareKeys(added, a * ENTRY_SIZE, added, b * ENTRY_SIZE));
   }
 
   private find(key: Buffer): Buffer | undefined {
     const slot = this.search(key);
     if (slot >= 0) return this.entries.subarray(slot * ENTRY_SIZE, (slot + 1) * ENTRY_SIZE);
-    return this.added.size > 0 ? this.added.get(key.toString('latin1')) : undefined;
+    const added = this.added.count > 0 ? this.added.indexOf(key) : -1;
+    if (added < 0) return undefined;
+    const at = this.added.offsetOf(added);
+    return this.added.bytes.subarray(at, at + ENTRY_SIZE);
   }
 
   /**
@@ -362,6 +390,15 @@ export class AlertIndex {
     if (order === 0) order = entries.readUInt32BE(offset + 8) - k2;
     return order;
   }
+}
+
+/** Sign of (key at `a[aAt]`) − (key at `b[bAt]`), word by word (see {@link sameDigest}). */
+function compareKeys(a: Buffer, aAt: number, b: Buffer, bAt: number): number {
+  return (
+    a.readUInt32BE(aAt) - b.readUInt32BE(bAt) ||
+    a.readUInt32BE(aAt + 4) - b.readUInt32BE(bAt + 4) ||
+    a.readUInt32BE(aAt + 8) - b.readUInt32BE(bAt + 8)
+  );
 }
 
 /**

@@ -61,18 +61,35 @@ export interface DecodedIndex {
 }
 
 export function encodeIndex(header: IndexHeader, entries: Buffer, count: number): Buffer {
+  return encodeIndexWith(header, count, (into) => {
+    entries.copy(into, 0, 0, count * ENTRY_SIZE);
+    return count;
+  });
+}
+
+/**
+ * {@link encodeIndex} of at most `maxCount` entries that `writeEntries` writes, sorted, straight into the
+ * blob's bytes (a copy of a million-entry index is 48 MB); it returns how many it wrote.
+ */
+export function encodeIndexWith(
+  header: IndexHeader,
+  maxCount: number,
+  writeEntries: (into: Buffer) => number,
+): Buffer {
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const total = PREAMBLE_SIZE + headerBytes.length + count * ENTRY_SIZE + 4;
-  const out = Buffer.allocUnsafe(total);
+  const start = PREAMBLE_SIZE + headerBytes.length;
+  const out = Buffer.allocUnsafe(start + maxCount * ENTRY_SIZE + 4);
+  const count = writeEntries(out.subarray(start, start + maxCount * ENTRY_SIZE));
+  if (!(count >= 0 && count <= maxCount)) throw new RangeError(`${count} entries written of ${maxCount}`);
+  const total = start + count * ENTRY_SIZE + 4;
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt16LE(INDEX_FORMAT_VERSION, 4);
   out.writeUInt16LE(ENTRY_SIZE, 6);
   out.writeUInt32LE(count, 8);
   out.writeUInt32LE(headerBytes.length, 12);
   headerBytes.copy(out, PREAMBLE_SIZE);
-  entries.copy(out, PREAMBLE_SIZE + headerBytes.length, 0, count * ENTRY_SIZE);
   out.writeUInt32LE(crc32(out.subarray(0, total - 4)), total - 4);
-  return out;
+  return out.subarray(0, total);
 }
 
 /**

@@ -15,7 +15,6 @@ const RECENT_COMMITS_KEPT = 16;
  * taken the record as its page was diffed, and only the index entry is left to commit.
  */
 export interface SelectedAlert extends BatchItem {
-  alertId: string;
   record?: string;
 }
 

@@ -1,12 +1,13 @@
 import type { AlertSource } from '../defender/alertSource';
 import type { AlertIndex, DedupeMode } from '../dedupe/alertIndex';
+import { DIGEST_BYTES, writeAlertKey, writeContentFingerprint, writeWireDigest } from '../dedupe/fingerprint';
 import type { SelectedAlert } from '../delivery/commitRun';
-import { alertKey, contentFingerprint, wireDigest } from '../dedupe/fingerprint';
 import { formatRecord, type RecordContext } from '../output/formatRecord';
 import type { Logger } from '../telemetry/logger';
 import { alertTime } from './alertTime';
 import { passesFilter } from './filterAlert';
 import { passesEverything, type AlertFilter } from '../config/alertFilter';
+import { FINGERPRINT_AT, ITEM_BYTES, KEY_AT, SelectedAlerts, WIRE_DIGEST_AT } from './selectedAlerts';
 
 export interface DiffCounts {
   fetched: number;
@@ -82,7 +83,12 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
     backlog: 0,
     pages: 0,
   };
-  const selected: SelectedAlert[] = [];
+  const selected = new SelectedAlerts();
+  // Each alert's digests are computed into this scratch, and copied out only if the alert is selected.
+  const digests = Buffer.alloc(ITEM_BYTES);
+  const key = digests.subarray(KEY_AT, KEY_AT + DIGEST_BYTES);
+  const wire = digests.subarray(WIRE_DIGEST_AT, WIRE_DIGEST_AT + DIGEST_BYTES);
+  const fingerprint = digests.subarray(FINGERPRINT_AT, FINGERPRINT_AT + DIGEST_BYTES);
   const nowInSeconds = Math.floor(options.now.getTime() / 1000);
   let oldestUndeliveredAt: Date | undefined;
   const noteUndelivered = (alert: AlertLike): void => {
@@ -110,12 +116,16 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
         return;
       }
       try {
-        const key = alertKey(usable.id);
+        writeAlertKey(usable.id, digests, KEY_AT);
         // Serialised once: the wire digest is taken from it, and it is the record if the alert goes out.
         const serialised = JSON.stringify(usable);
-        const wire = wireDigest(serialised);
-        let fingerprint: Buffer | undefined;
-        const fingerprintOnce = (): Buffer => (fingerprint ??= contentFingerprint(usable));
+        writeWireDigest(serialised, digests, WIRE_DIGEST_AT);
+        let fingerprinted = false;
+        const fingerprintOnce = (): Buffer => {
+          if (!fingerprinted) writeContentFingerprint(usable, digests, FINGERPRINT_AT);
+          fingerprinted = true;
+          return fingerprint;
+        };
         const disposition = index.classifyListed(key, wire, fingerprintOnce, dedupeMode, nowInSeconds);
         if (disposition === 'duplicate') {
           counts.duplicates += 1;
@@ -160,11 +170,11 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
           );
           return;
         }
-        const item = { key, fingerprint: fingerprintOnce(), wireDigest: wire, alertId: usable.id };
+        // The fingerprint is in `digests`: the record above took it.
         if (options.deliverPage) {
           pageRecords.push(record);
-          selected.push(item);
-        } else selected.push({ ...item, record });
+          selected.add(digests, 0);
+        } else selected.add(digests, 0, record);
       } catch (error) {
         counts.failed += 1;
         logger.error(
@@ -179,7 +189,10 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
     if (options.deliverPage && pageRecords.length > 0) await options.deliverPage(pageRecords);
     options.onPage?.(page.alerts.length);
   }
-  return { counts, selected, oldestUndeliveredAt };
+  // What the listing remembered is let go before the commit, when memory peaks. (A listing that fails
+  // fails the run, and its index with it.)
+  index.endListing();
+  return { counts, selected: selected.items, oldestUndeliveredAt };
 }
 
 interface AlertLike {
