@@ -19,6 +19,8 @@ export class NdjsonSink implements DirectSink {
   /** Writes run one after another: several subscriptions collected at once share the file. */
   private queue: Promise<unknown> = Promise.resolve();
   private file: Promise<FileHandle> | undefined;
+  /** Where each write's lines are encoded; reused, since writes run one at a time and are awaited. */
+  private lines = Buffer.alloc(0);
 
   constructor(
     private readonly destination: '-' | { path: string },
@@ -26,12 +28,14 @@ export class NdjsonSink implements DirectSink {
   ) {}
 
   write(records: readonly string[]): Promise<void> {
-    return this.serialised(() => this.writeNow(records.join('\n') + '\n'));
+    return this.serialised(() => this.writeNow(records));
   }
 
   /** Syncs what was written to disk (stdout: every write has already been handed to the reader). */
   flush(): Promise<void> {
     return this.serialised(async () => {
+      // A run commits after its flush, which is when its memory peaks: the lines' buffer is not kept for it.
+      this.lines = Buffer.alloc(0);
       if (this.file) await (await this.file).sync();
     });
   }
@@ -51,15 +55,22 @@ export class NdjsonSink implements DirectSink {
     return done;
   }
 
-  private async writeNow(text: string): Promise<void> {
+  private async writeNow(records: readonly string[]): Promise<void> {
+    if (records.length === 0) return;
+    const bound = encodedBound(records);
     if (this.destination === '-') {
+      // A Buffer of its own for the stream, which is not asked when it lets go of it.
+      const data = encodeLines(records, Buffer.allocUnsafeSlow(bound));
       await new Promise<void>((resolve, reject) =>
-        process.stdout.write(text, (error) => (error ? reject(stdoutFailure(error)) : resolve())),
+        process.stdout.write(data, (error) => (error ? reject(stdoutFailure(error)) : resolve())),
       );
       return;
     }
     this.file ??= this.openRepaired(this.destination.path);
-    await (await this.file).write(text);
+    const file = await this.file;
+    if (this.lines.length < bound)
+      this.lines = Buffer.allocUnsafeSlow(Math.max(bound, 2 * this.lines.length));
+    await writeAll(file, encodeLines(records, this.lines));
   }
 
   /** Opens the file for appending, cutting a partial last line first. */
@@ -80,6 +91,36 @@ export class NdjsonSink implements DirectSink {
       await file.close();
       throw error;
     }
+  }
+}
+
+/** Bytes that `records` take at most as NDJSON: a UTF-16 code unit is at most 3 bytes of UTF-8. */
+function encodedBound(records: readonly string[]): number {
+  let bound = 0;
+  for (const record of records) bound += 3 * record.length + 1;
+  return bound;
+}
+
+/**
+ * The records as NDJSON in UTF-8, each encoded straight into `into` (at least {@link encodedBound} bytes);
+ * returns the bytes written, a view. A page of records is about a megabyte: joined into one string first,
+ * it would be copied twice more, and left for a full garbage collection to free.
+ */
+function encodeLines(records: readonly string[], into: Buffer): Buffer {
+  let used = 0;
+  for (const record of records) {
+    used += into.write(record, used, 'utf8');
+    into[used] = NEWLINE;
+    used += 1;
+  }
+  return into.subarray(0, used);
+}
+
+/** `write` may write less than it was given; the rest is written after it. */
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+  for (let written = 0; written < data.length;) {
+    const { bytesWritten } = await file.write(data, written, data.length - written);
+    written += bytesWritten;
   }
 }
 

@@ -56,6 +56,25 @@ describe('the NDJSON file sink', () => {
     expect(lines(path)).toEqual(['{"id":"a"}', '{"id":"b"}']);
   });
 
+  it('writes each record byte for byte in UTF-8, whatever its characters and size', async () => {
+    const path = join(folder, 'alerts.ndjson');
+    const records = [
+      '{"id":"ascii"}',
+      '{"id":"latin","d":"é ü ß \u0085"}',
+      '{"id":"wide","d":"Ω 中文 العربية"}',
+      '{"id":"astral","d":"😀 🚨"}',
+      `{"id":"long","d":"${'é😀x'.repeat(100_000)}"}`,
+    ];
+    // The longest first: the shorter writes after it reuse its buffer.
+    const writes = [records.slice(4), records.slice(0, 2), [], records.slice(2, 4)];
+    const sink = new NdjsonSink({ path }, new RecordingLogger());
+    for (const page of writes) await sink.write(page);
+    await sink.flush();
+    await sink.close();
+    const expected = writes.flat().map((record) => `${record}\n`);
+    expect(readFileSync(path).equals(Buffer.from(expected.join(''), 'utf8'))).toBe(true);
+  });
+
   it('creates the file on the first run', async () => {
     const path = join(folder, 'new.ndjson');
     await writeOnce(new NdjsonSink({ path }, new RecordingLogger()), ['{"id":"a"}']);
