@@ -7,6 +7,7 @@ import type { Logger } from '../telemetry/logger';
 import { alertTime } from './alertTime';
 import { passesFilter } from './filterAlert';
 import { passesEverything, type AlertFilter } from '../config/alertFilter';
+import { setImmediate as readPendingInput } from 'node:timers/promises';
 import { FINGERPRINT_AT, ITEM_BYTES, KEY_AT, SelectedAlerts, WIRE_DIGEST_AT } from './selectedAlerts';
 
 export interface DiffCounts {
@@ -101,7 +102,7 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
   for await (const page of options.source.pages({ abortSignal: options.abortSignal })) {
     counts.pages += 1;
     const pageRecords: string[] = [];
-    page.alerts.forEach((alert, position) => {
+    const diffAlert = (alert: unknown, position: number): void => {
       counts.fetched += 1;
       const where = { page: page.pageNumber, position };
       const problem = describeUnusableAlert(alert);
@@ -185,7 +186,13 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
           },
         );
       }
-    });
+    };
+    for (let position = 0; position < page.alerts.length; position += 1) {
+      // The next page is arriving meanwhile: reading it only once this one is done would stall its sender
+      // on a full socket buffer, and leave this process waiting for the rest of it afterwards.
+      if (position > 0 && position % ALERTS_BETWEEN_READS === 0) await readPendingInput();
+      diffAlert(page.alerts[position], position);
+    }
     if (options.deliverPage && pageRecords.length > 0) await options.deliverPage(pageRecords);
     options.onPage?.(page.alerts.length);
   }
@@ -194,6 +201,9 @@ export async function diffAlerts(options: DiffAlertsOptions): Promise<DiffResult
   index.endListing();
   return { counts, selected: selected.items, oldestUndeliveredAt };
 }
+
+/** Alerts diffed between two turns of the event loop: about a millisecond of work. */
+const ALERTS_BETWEEN_READS = 25;
 
 interface AlertLike {
   id: string;
