@@ -3,7 +3,10 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { SettingsSource } from '../../src/config/settingReaders';
 import { InMemorySink } from '../../src/delivery/sinks';
-import { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
+import {
+  DefenderApiEmulator,
+  type DefenderApiEmulatorOptions,
+} from '../../emulators/defender/defenderApiEmulator';
 import { testTlsFromEnv } from './emulator/testTls';
 
 export const TENANT_ID = '11111111-2222-4333-8444-555555555555';
@@ -34,7 +37,10 @@ export function queueService(): QueueServiceClient {
 }
 
 /** A started emulator for one test file; pass alerts with `setAlerts`. */
-export async function startEmulator(pageSize = 50): Promise<DefenderApiEmulator> {
+export async function startEmulator(
+  pageSize = 50,
+  more: Partial<DefenderApiEmulatorOptions> = {},
+): Promise<DefenderApiEmulator> {
   const emulator = new DefenderApiEmulator({
     tls: testTlsFromEnv(),
     tenantId: TENANT_ID,
@@ -42,10 +48,18 @@ export async function startEmulator(pageSize = 50): Promise<DefenderApiEmulator>
     clientSecret: CLIENT_SECRET,
     subscriptionId: SUBSCRIPTION_ID,
     pageSize,
+    ...more,
   });
   await emulator.start();
   return emulator;
 }
+
+/** The `n`-th subscription of an emulated tenant: 00000000-0000-4000-8000-0000000000nn. */
+export const tenantSubscription = (n: number): string =>
+  `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A home tenant other than {@link TENANT_ID}, for delegated subscriptions. */
+export const OTHER_TENANT_ID = '0a0b0c0d-0e0f-4010-8011-121314151617';
 
 /** Settings pointing at the emulator and Azurite, with containers of their own so tests don't collide. */
 export function testSettings(

@@ -2,32 +2,19 @@ import { loadSettings } from '../../../src/config/settings';
 import { createArmClient } from '../../../src/defender/createArmClient';
 import { discoverSubscriptions } from '../../../src/defender/discoverSubscriptions';
 import { RecordingLogger } from '../../../src/telemetry/logger';
-import { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import {
-  CLIENT_ID,
-  CLIENT_SECRET,
   FAST_RETRIES,
   SUBSCRIPTION_ID,
-  TENANT_ID,
   testSettings,
+  OTHER_TENANT_ID as OTHER_TENANT,
+  startEmulator,
+  tenantSubscription as sub,
 } from '../../support/collectorHarness';
-import { testTlsFromEnv } from '../../support/emulator/testTls';
-
-const OTHER_TENANT = '0a0b0c0d-0e0f-4010-8011-121314151617';
-/** `n`-th subscription of the emulated tenant: 00000000-0000-4000-8000-0000000000nn. */
-const sub = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 let emulator: DefenderApiEmulator;
 beforeAll(async () => {
-  emulator = new DefenderApiEmulator({
-    tls: testTlsFromEnv(),
-    tenantId: TENANT_ID,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    subscriptionId: SUBSCRIPTION_ID,
-    listPageSize: 3,
-  });
-  await emulator.start();
+  emulator = await startEmulator(undefined, { listPageSize: 3 });
   emulator.addSubscription(sub(1));
   emulator.addSubscription(sub(2), { state: 'Warned' });
   emulator.addSubscription(sub(3), { state: 'PastDue' });

@@ -1,37 +1,26 @@
 import { generateAlerts } from '../../../emulators/defender/alertFactory';
-import { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { main } from '../../../src/cli/main';
 import { loadSettings } from '../../../src/config/settings';
 import { InMemorySink } from '../../../src/delivery/sinks';
 import { collectSubscriptions, type CollectionProgress } from '../../../src/pipeline/collectSubscriptions';
 import { RecordingLogger } from '../../../src/telemetry/logger';
 import {
-  CLIENT_ID,
-  CLIENT_SECRET,
   FAST_RETRIES,
   SUBSCRIPTION_ID,
-  TENANT_ID,
   testSettings,
+  OTHER_TENANT_ID as OTHER_TENANT,
+  startEmulator,
+  tenantSubscription as sub,
 } from '../../support/collectorHarness';
 import { deploy, tally } from '../../support/deployment';
-import { testTlsFromEnv } from '../../support/emulator/testTls';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-23T10:00:00Z');
-const OTHER_TENANT = '0a0b0c0d-0e0f-4010-8011-121314151617';
-const sub = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 let emulator: DefenderApiEmulator;
 beforeEach(async () => {
-  emulator = new DefenderApiEmulator({
-    tls: testTlsFromEnv(),
-    tenantId: TENANT_ID,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    subscriptionId: SUBSCRIPTION_ID,
-    pageSize: 20,
-  });
-  await emulator.start();
+  emulator = await startEmulator(20);
 });
 afterEach(async () => {
   await emulator.stop();

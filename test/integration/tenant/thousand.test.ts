@@ -2,32 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateAlerts } from '../../../emulators/defender/alertFactory';
-import { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
+import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
 import { main } from '../../../src/cli/main';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  SUBSCRIPTION_ID,
-  TENANT_ID,
-  testSettings,
-} from '../../support/collectorHarness';
+import { testSettings, startEmulator, tenantSubscription as sub } from '../../support/collectorHarness';
 import { deploy, tally } from '../../support/deployment';
-import { testTlsFromEnv } from '../../support/emulator/testTls';
 
 const SUBSCRIPTIONS = 1_000;
-const sub = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 let emulator: DefenderApiEmulator;
 const expected: unknown[] = [];
 beforeAll(async () => {
-  emulator = new DefenderApiEmulator({
-    tls: testTlsFromEnv(),
-    tenantId: TENANT_ID,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    subscriptionId: SUBSCRIPTION_ID,
-  });
-  await emulator.start();
+  emulator = await startEmulator();
   for (let n = 1; n <= SUBSCRIPTIONS; n += 1) {
     // Most subscriptions of a tenant have few alerts or none.
     const alerts = generateAlerts({ count: n % 4, seed: n, subscriptionId: sub(n) });
