@@ -1,4 +1,4 @@
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import { RestError, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
 import { AlertIndex } from './alertIndex';
 import type { Logger } from '../telemetry/logger';
 import type { CollectionMarker } from './collectionMarker';
@@ -10,29 +10,56 @@ import {
   type LoadedIndex,
 } from './indexStore';
 
+/** What a listing taken before the run saw of one subscription's blobs ({@link listCollectionState}). */
+export interface ListedBlobs {
+  /** The index blob was listed. */
+  index: boolean;
+  /** The collection marker was listed. */
+  marker: boolean;
+}
+
+export interface BlobIndexStoreOptions {
+  logger?: Logger;
+  /**
+   * A strongly consistent listing taken before this run started. An index it did not list is not read (a
+   * first run, or a lost index when the listed marker says so); the first load only: a reload after a
+   * conflict reads the blob. An index created meanwhile makes the create (If-None-Match: *) conflict.
+   */
+  listed?: ListedBlobs;
+}
+
 /**
  * The hash index as one block blob. A run costs one download and one upload (plus, on the very first run,
- * a container creation and the collection marker); both carry ETag conditions.
+ * a container creation and the collection marker); both carry ETag conditions. A first run found by a
+ * listing ({@link BlobIndexStoreOptions.listed}) costs no read: the upload and the marker.
  */
 export class BlobIndexStore implements IndexStore {
   readonly location: string;
+  private readonly blob: BlockBlobClient;
+  private readonly logger: Logger | undefined;
+  private listed: ListedBlobs | undefined;
 
   constructor(
     private readonly container: ContainerClient,
-    private readonly blobName: string,
+    blobName: string,
     private readonly subscriptionId: string,
     private readonly marker: CollectionMarker,
-    private readonly logger?: Logger,
+    options: BlobIndexStoreOptions = {},
   ) {
     this.location = `${container.containerName}/${blobName}`;
+    this.blob = container.getBlockBlobClient(blobName);
+    this.logger = options.logger;
+    this.listed = options.listed;
   }
 
   async load(): Promise<LoadedIndex> {
-    const blob = this.container.getBlobClient(this.blobName);
+    const listed = this.listed;
+    this.listed = undefined;
+    if (listed !== undefined && !listed.index) return this.fresh(listed.marker);
     let data: Buffer;
     let etag: string | undefined;
     try {
-      const response = await blob.download();
+      const response = await this.blob.download();
       etag = response.etag;
       data = await readAll(response.readableStreamBody);
     } catch (error) {
@@ -50,19 +77,21 @@ export class BlobIndexStore implements IndexStore {
     return { index, etag };
   }
 
-  /** No index blob (or container): a first run, unless the marker says the subscription was collected. */
-  private async fresh(): Promise<LoadedIndex> {
-    if (await this.marker.exists())
+  /**
+   * No index blob (or container): a first run, unless the marker says the subscription was collected.
+   * @param markerListed the listing's word on the marker; asked of the marker itself when absent.
+   */
+  private async fresh(markerListed?: boolean): Promise<LoadedIndex> {
+    if (markerListed ?? (await this.marker.exists()))
       throw new Error(missingIndexMessage(this.location, this.subscriptionId, this.marker.location));
     return { index: AlertIndex.empty(this.subscriptionId), etag: undefined };
   }
 
   async save(data: Buffer, etag: string | undefined): Promise<string> {
-    const blob = this.container.getBlockBlobClient(this.blobName);
     const conditions = etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag };
     let newEtag: string;
     try {
-      const response = await blob.upload(data, data.length, {
+      const response = await this.blob.upload(data, data.length, {
         conditions,
         blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
       });

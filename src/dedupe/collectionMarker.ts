@@ -1,4 +1,4 @@
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import { RestError, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
 
 /**
  * Durable evidence that a subscription has been collected before, kept apart from its index (in another
@@ -15,26 +15,35 @@ export interface CollectionMarker {
   remove(): Promise<void>;
 }
 
-/** The marker as a small blob, `collected/<subscriptionId>.json`, in the given container. */
+/** Where the markers are in their container: every blob name under it is {@link markerBlobName}. */
+export const MARKER_PREFIX = 'collected/';
+
+/** The marker's blob name: `collected/<subscriptionId>.json`. */
+export function markerBlobName(subscriptionId: string): string {
+  return `${MARKER_PREFIX}${subscriptionId}.json`;
+}
+
+/** The marker as a small blob, {@link markerBlobName}, in the given container. */
 export class BlobCollectionMarker implements CollectionMarker {
   readonly location: string;
-  private readonly blobName: string;
+  private readonly blob: BlockBlobClient;
 
   constructor(
     private readonly container: ContainerClient,
     private readonly subscriptionId: string,
   ) {
-    this.blobName = `collected/${subscriptionId}.json`;
-    this.location = `${container.containerName}/${this.blobName}`;
+    const blobName = markerBlobName(subscriptionId);
+    this.location = `${container.containerName}/${blobName}`;
+    this.blob = container.getBlockBlobClient(blobName);
   }
 
   exists(): Promise<boolean> {
-    return this.container.getBlobClient(this.blobName).exists();
+    return this.blob.exists();
   }
 
   async record(at: Date): Promise<void> {
     const body = JSON.stringify({ subscriptionId: this.subscriptionId, firstCommittedAt: at.toISOString() });
-    const blob = this.container.getBlockBlobClient(this.blobName);
+    const blob = this.blob;
     const upload = () => blob.upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: '*' } });
     try {
       await upload();
@@ -48,7 +57,7 @@ export class BlobCollectionMarker implements CollectionMarker {
   }
 
   async remove(): Promise<void> {
-    await this.container.getBlobClient(this.blobName).deleteIfExists();
+    await this.blob.deleteIfExists();
   }
 }
 

@@ -1,4 +1,5 @@
-import type { CollectorSettings } from '../config/settings';
+import { indexBlobName, type CollectorSettings } from '../config/settings';
+import { listCollectionState } from '../dedupe/listCollectionState';
 import { discoverSubscriptions, type DiscoveryCounts } from '../defender/discoverSubscriptions';
 import type { DirectSink } from '../delivery/sinks';
 import { describeError } from '../telemetry/describeError';
@@ -33,9 +34,11 @@ export interface CollectionProgress {
 /**
  * The local runner's cycle: discovers the configured subscriptions, then collects each with the
  * worker's pipeline and a direct sink, at most `max_concurrent_subscriptions` at a time. A subscription
- * that fails is reported with its reason; the others go on. One summary line per subscription.
+ * that fails is reported with its reason; the others go on. One summary line per subscription. Which
+ * subscriptions have an index and a collection marker is listed once, before any run starts, instead of
+ * asked per subscription ({@link listCollectionState}).
  *
- * @throws Error when discovery fails: nothing is collected then.
+ * @throws Error when discovery or that listing fails: nothing is collected then.
  */
 export async function collectSubscriptions(options: {
   settings: CollectorSettings;
@@ -52,6 +55,11 @@ export async function collectSubscriptions(options: {
     selection: settings.subscriptions,
     tenantId: settings.tenantId,
     logger,
+  });
+  const listed = await listCollectionState({
+    indexContainer: clients.indexContainer,
+    markerContainer: clients.outbox,
+    indexBlobs: new Map(discovered.subscriptions.map((id) => [id, indexBlobName(settings.index, id)])),
   });
   // At most max_concurrent_subscriptions listings at once; a subscription whose listing has ended leaves
   // its slot to the next one and flushes and commits beside it, with a bound of its own.
@@ -76,6 +84,7 @@ export async function collectSubscriptions(options: {
         logger: subscriptionLogger,
         clients,
         listingSlot: listing,
+        listed: listed.of(subscriptionId),
         onPage: (alerts) => {
           progress.pages += 1;
           progress.alerts += alerts;

@@ -1,9 +1,9 @@
-import type { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { indexBlobName, type CollectorSettings } from '../config/settings';
 import { ArmAlertSource } from '../defender/armAlertSource';
 import type { ArmClient } from '../defender/armClient';
 import { createArmClient, principalHint } from '../defender/createArmClient';
-import { BlobIndexStore } from '../dedupe/blobIndexStore';
+import { BlobIndexStore, type ListedBlobs } from '../dedupe/blobIndexStore';
 import { BlobCollectionMarker } from '../dedupe/collectionMarker';
 import { createBlobServiceClient } from '../storage/createBlobServiceClient';
 import { EvidenceJudge, type CurrentAttempt } from '../delivery/judge';
@@ -31,26 +31,48 @@ export interface RunCollectionOptions {
   onPage?: (alerts: number) => void;
   /** Bounds the listings in progress (see {@link CollectAlertsOptions.listingSlot}); unbounded when absent. */
   listingSlot?: CollectAlertsOptions['listingSlot'];
+  /** What a listing taken before the cycle saw of the subscription's index and marker; read when absent. */
+  listed?: ListedBlobs;
 }
 
-/** The clients one process shares across the subscriptions it collects (one token, one connection pool). */
+/**
+ * The clients one process shares across the subscriptions it collects (one token, one connection pool, and
+ * the containers: each container client builds a pipeline of its own).
+ */
 export interface CollectionClients {
   arm: ArmClient;
-  blobService: BlobServiceClient;
+  indexContainer: ContainerClient;
+  /** The outbox container: the batches' evidence and the collection markers. */
+  outbox: ContainerClient;
 }
 
 export function createCollectionClients(
   settings: CollectorSettings,
   setup: { logger?: Logger; retryOptions?: RunCollectionOptions['retryOptions'] } = {},
 ): CollectionClients {
-  return { arm: createArmClient(settings, setup), blobService: createBlobServiceClient(settings.storage) };
+  return {
+    arm: createArmClient(settings, setup),
+    ...collectionContainers(createBlobServiceClient(settings.storage), settings),
+  };
+}
+
+/** The index and outbox containers of a blob service, as the settings name them. */
+export function collectionContainers(
+  blobService: BlobServiceClient,
+  settings: CollectorSettings,
+): Pick<CollectionClients, 'indexContainer' | 'outbox'> {
+  return {
+    indexContainer: blobService.getContainerClient(settings.index.container),
+    outbox: blobService.getContainerClient(settings.delivery.outboxContainer),
+  };
 }
 
 /** Runs one collection cycle of one subscription with the real clients. */
 export async function runCollection(options: RunCollectionOptions): Promise<CollectResult> {
   const { settings, subscriptionId, sink, logger } = options;
-  const { arm, blobService } =
+  const clients =
     options.clients ?? createCollectionClients(settings, { logger, retryOptions: options.retryOptions });
+  const { arm, outbox } = clients;
   const source = new ArmAlertSource({
     arm,
     credential: arm.options.credential,
@@ -58,10 +80,9 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     resourceManagerEndpoint: settings.cloud.resourceManagerEndpoint,
     principalHint: principalHint(settings),
   });
-  const outbox = blobService.getContainerClient(settings.delivery.outboxContainer);
   const result = await collectAlerts({
     source,
-    store: createIndexStore(blobService, settings, subscriptionId, logger),
+    store: createIndexStore(clients, settings, subscriptionId, { logger, listed: options.listed }),
     sink,
     judge: new EvidenceJudge(new BlobOutbox(outbox), options.current),
     subscriptionId,
@@ -83,19 +104,16 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
 
 /** The index of one subscription, with its collection marker in the outbox container. */
 export function createIndexStore(
-  blobService: BlobServiceClient,
+  clients: Pick<CollectionClients, 'indexContainer' | 'outbox'>,
   settings: CollectorSettings,
   subscriptionId: string,
-  logger?: Logger,
+  options: ConstructorParameters<typeof BlobIndexStore>[4] = {},
 ): BlobIndexStore {
   return new BlobIndexStore(
-    blobService.getContainerClient(settings.index.container),
+    clients.indexContainer,
     indexBlobName(settings.index, subscriptionId),
     subscriptionId,
-    new BlobCollectionMarker(
-      blobService.getContainerClient(settings.delivery.outboxContainer),
-      subscriptionId,
-    ),
-    logger,
+    new BlobCollectionMarker(clients.outbox, subscriptionId),
+    options,
   );
 }

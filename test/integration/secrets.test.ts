@@ -9,7 +9,7 @@ import { createArmClient } from '../../src/defender/createArmClient';
 import { createCollectSubscriptionFunction } from '../../src/functions/handlers/collectSubscriptionHandler';
 import { createForwardBatchFunction } from '../../src/functions/handlers/forwardBatchHandler';
 import { createScheduleCollectionFunction } from '../../src/functions/handlers/scheduleCollectionHandler';
-import { runCollection } from '../../src/pipeline/runCollection';
+import { collectionContainers, runCollection } from '../../src/pipeline/runCollection';
 import { createBlobServiceClient } from '../../src/storage/createBlobServiceClient';
 import { RecordingLogger } from '../../src/telemetry/logger';
 import { RunTelemetry } from '../../src/telemetry/runTelemetry';
@@ -311,7 +311,10 @@ describe('no substring of a secret appears when one subscription’s run fails (
         retryOptions: FAST_RETRIES,
         clients: {
           arm: createArmClient(loaded, { logger, retryOptions: FAST_RETRIES }),
-          blobService: createBlobServiceClient(loaded.storage, { retryOptions: storageRetries }),
+          ...collectionContainers(
+            createBlobServiceClient(loaded.storage, { retryOptions: storageRetries }),
+            loaded,
+          ),
         },
       }),
     );

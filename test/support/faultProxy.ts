@@ -18,6 +18,8 @@ export class FaultProxy {
   private server: Server | undefined;
   private readonly rules: { matches: (request: ProxiedRequest) => boolean; remaining: number }[] = [];
   readonly lost: ProxiedRequest[] = [];
+  /** Every request whose answer was passed on to the client, with its status, in order. */
+  readonly answered: (ProxiedRequest & { status: number })[] = [];
 
   constructor(private readonly target: URL) {}
 
@@ -61,6 +63,7 @@ export class FaultProxy {
             req.socket.destroy();
             return;
           }
+          this.answered.push({ ...seen, status: answer.statusCode ?? 502 });
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },

@@ -197,3 +197,48 @@ describe('the collection marker', () => {
     expect(await marker.exists()).toBe(false);
   });
 });
+
+describe('the blob index store with a listing taken before the run', () => {
+  function listedStore(listed: { index: boolean; marker: boolean }) {
+    const suffix = randomUUID().slice(0, 8);
+    const index = blobService().getContainerClient(`index-${suffix}`);
+    const marker = new BlobCollectionMarker(
+      blobService().getContainerClient(`outbox-${suffix}`),
+      SUBSCRIPTION,
+    );
+    const blobName = `${SUBSCRIPTION}.index`;
+    const create = (listedNow?: typeof listed) =>
+      new BlobIndexStore(index, blobName, SUBSCRIPTION, marker, { listed: listedNow });
+    return { store: create(listed), create, marker };
+  }
+
+  it('takes an unlisted index with a listed marker for a lost one, and stops', async () => {
+    const { store, marker } = listedStore({ index: false, marker: true });
+    const error = await failureOf(store.load());
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The hash index '${store.location}' is missing, but subscription '${SUBSCRIPTION}' was collected ` +
+          `before \\('${marker.location}' records it\\)`,
+      ),
+    );
+  });
+
+  it('still stops when the listed index was deleted before it was read and its marker is there', async () => {
+    const { store, create } = listedStore({ index: true, marker: false });
+    await create().save(ours('a'), undefined);
+    await blobService().getContainerClient(store.location.split('/')[0]!).deleteBlob(`${SUBSCRIPTION}.index`);
+    const error = await failureOf(store.load());
+    expect(error.message).toMatch(/^The hash index '.*' is missing, but subscription/);
+  });
+
+  it('an index created after the listing makes the create conflict, and the reload reads it', async () => {
+    const { store, create } = listedStore({ index: false, marker: false });
+    const loaded = await store.load();
+    expect(loaded.etag).toBeUndefined();
+    await create().save(ours('theirs'), undefined);
+    expect(await failureOf(store.save(ours('mine'), loaded.etag))).toBeInstanceOf(IndexConflictError);
+    const reloaded = await store.load();
+    expect(reloaded.etag).toEqual(expect.any(String));
+    expect(reloaded.index.size).toBe(1);
+  });
+});
