@@ -50,17 +50,19 @@ export async function collectSubscriptions(options: {
 }): Promise<CollectionOfSubscriptions> {
   const { settings, sink, logger } = options;
   const clients = createCollectionClients(settings, { logger, retryOptions: options.retryOptions });
+  // The storage listing needs no subscription list: it runs beside discovery, not after it.
+  const collectionState = listCollectionState({
+    indexContainer: clients.indexContainer,
+    markerContainer: clients.outbox,
+  });
+  collectionState.catch(() => undefined);
   const discovered = await discoverSubscriptions({
     arm: clients.arm,
     selection: settings.subscriptions,
     tenantId: settings.tenantId,
     logger,
   });
-  const listed = await listCollectionState({
-    indexContainer: clients.indexContainer,
-    markerContainer: clients.outbox,
-    indexBlobs: new Map(discovered.subscriptions.map((id) => [id, indexBlobName(settings.index, id)])),
-  });
+  const listed = await collectionState;
   // At most max_concurrent_subscriptions listings at once; a subscription whose listing has ended leaves
   // its slot to the next one and flushes and commits beside it, with a bound of its own.
   const listing = concurrencyLimit(settings.maxConcurrentSubscriptions);
@@ -84,7 +86,7 @@ export async function collectSubscriptions(options: {
         logger: subscriptionLogger,
         clients,
         listingSlot: listing,
-        listed: listed.of(subscriptionId),
+        listed: listed.of(subscriptionId, indexBlobName(settings.index, subscriptionId)),
         onPage: (alerts) => {
           progress.pages += 1;
           progress.alerts += alerts;
