@@ -7,8 +7,8 @@ const PAGE_SIZE = 5_000;
 
 /** What one listing of the indexes and the collection markers found. */
 export interface CollectionState {
-  /** Whether this subscription's index (blob `indexBlob`) and its marker were listed. */
-  of(subscriptionId: string, indexBlob: string): ListedBlobs;
+  /** Whether this subscription's index and its marker were listed. */
+  of(subscriptionId: string): ListedBlobs;
 }
 
 export interface ListCollectionStateOptions {
@@ -18,24 +18,35 @@ export interface ListCollectionStateOptions {
 }
 
 /**
- * Lists the index container and the markers once, 5,000 names a page: two requests for up to 5,000
- * subscriptions, where a first run would otherwise read a missing index and then check its marker, each.
- * It needs no subscription list, so it runs beside discovery. A missing container lists nothing. A listing
- * is strongly consistent: every blob created before it started is in it, so 'marker listed, index not'
- * still stops a run (docs/delivery.md, observation 10).
+ * Lists the index container once, 5,000 names a page, starting at once: it needs no subscription list, so
+ * it runs beside discovery. Asked about the subscriptions discovery found, it lists the markers too, only
+ * when one of them has no index (a first run, or a lost index): a steady run pays one listing, a first run
+ * two, where it would otherwise read a missing index and then check its marker, each. A missing container
+ * lists nothing. A listing is strongly consistent: every blob created before it started is in it, so
+ * 'marker listed, index not' still stops a run (docs/delivery.md, observation 10).
  *
  * @throws Error naming the container when a listing fails for another reason than a missing container.
  */
-export async function listCollectionState(options: ListCollectionStateOptions): Promise<CollectionState> {
-  const [indexes, markers] = await Promise.all([
-    listed(options.indexContainer, ''),
-    listed(options.markerContainer, MARKER_PREFIX),
-  ]);
+export function listCollectionState(options: ListCollectionStateOptions): {
+  /** The state of these subscriptions, by index blob name. */
+  of(indexBlobs: ReadonlyMap<string, string>): Promise<CollectionState>;
+} {
+  const indexes = listed(options.indexContainer, '');
+  // Observed at once: discovery may fail before anyone awaits it.
+  indexes.catch(() => undefined);
   return {
-    of: (subscriptionId, indexBlob) => ({
-      index: indexes.has(indexBlob),
-      marker: markers.has(markerBlobName(subscriptionId)),
-    }),
+    of: async (indexBlobs) => {
+      const names = await indexes;
+      const unindexed = [...indexBlobs].filter(([, blob]) => !names.has(blob));
+      const markers =
+        unindexed.length > 0 ? await listed(options.markerContainer, MARKER_PREFIX) : new Set<string>();
+      return {
+        of: (subscriptionId) => ({
+          index: names.has(indexBlobs.get(subscriptionId) ?? ''),
+          marker: markers.has(markerBlobName(subscriptionId)),
+        }),
+      };
+    },
   };
 }
 

@@ -50,19 +50,20 @@ export async function collectSubscriptions(options: {
 }): Promise<CollectionOfSubscriptions> {
   const { settings, sink, logger } = options;
   const clients = createCollectionClients(settings, { logger, retryOptions: options.retryOptions });
-  // The storage listing needs no subscription list: it runs beside discovery, not after it.
+  // The index listing needs no subscription list: it runs beside discovery, not after it.
   const collectionState = listCollectionState({
     indexContainer: clients.indexContainer,
     markerContainer: clients.outbox,
   });
-  collectionState.catch(() => undefined);
   const discovered = await discoverSubscriptions({
     arm: clients.arm,
     selection: settings.subscriptions,
     tenantId: settings.tenantId,
     logger,
   });
-  const listed = await collectionState;
+  const listed = await collectionState.of(
+    new Map(discovered.subscriptions.map((id) => [id, indexBlobName(settings.index, id)])),
+  );
   // At most max_concurrent_subscriptions listings at once; a subscription whose listing has ended leaves
   // its slot to the next one and flushes and commits beside it, with a bound of its own.
   const listing = concurrencyLimit(settings.maxConcurrentSubscriptions);
@@ -86,7 +87,7 @@ export async function collectSubscriptions(options: {
         logger: subscriptionLogger,
         clients,
         listingSlot: listing,
-        listed: listed.of(subscriptionId, indexBlobName(settings.index, subscriptionId)),
+        listed: listed.of(subscriptionId),
         onPage: (alerts) => {
           progress.pages += 1;
           progress.alerts += alerts;
