@@ -1,10 +1,10 @@
-import { main } from '../../src/cli/main';
 import { AlertIndex } from '../../src/dedupe/alertIndex';
 import { poisonQueueName } from '../../src/delivery/poisonQueues';
 import { generateAlerts } from '../../emulators/defender/alertFactory';
 import type { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
 import { blobService, startEmulator, SUBSCRIPTION_ID } from '../support/collectorHarness';
 import { deploy, EVERY_ATTEMPT_FAILED, type Deployment } from '../support/deployment';
+import { runMain } from '../support/runMain';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -31,25 +31,11 @@ async function run(
   argv: string[],
   at: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const saved = { ...process.env };
-  const out: string[] = [];
-  const err: string[] = [];
-  const writes = {
-    out: process.stdout.write.bind(process.stdout),
-    err: process.stderr.write.bind(process.stderr),
-  };
-  process.stdout.write = capture(out);
-  process.stderr.write = capture(err);
-  Object.assign(process.env, settings);
   jest.useFakeTimers({ now: at, doNotFake: EVERYTHING_BUT_DATE });
   try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
+    return await runMain(argv, settings);
   } finally {
     jest.useRealTimers();
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-    process.env = saved;
   }
 }
 
@@ -69,15 +55,6 @@ const EVERYTHING_BUT_DATE: FakeableAPI[] = [
   'setTimeout',
   'clearTimeout',
 ];
-
-function capture(into: string[]): typeof process.stdout.write {
-  return (chunk: string | Uint8Array, encodingOrDone?: unknown, done?: unknown) => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-    const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
-    if (typeof callback === 'function') (callback as () => void)();
-    return true;
-  };
-}
 
 /** The deployment's index as stored, its size, and the size of the outbox blob of its first pending batch. */
 async function stored(app: Deployment) {

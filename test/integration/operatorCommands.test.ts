@@ -1,9 +1,9 @@
-import { main } from '../../src/cli/main';
 import { poisonQueueName } from '../../src/delivery/poisonQueues';
 import { generateAlerts } from '../../emulators/defender/alertFactory';
 import type { DefenderApiEmulator } from '../../emulators/defender/defenderApiEmulator';
 import { blobService, queueService, startEmulator, SUBSCRIPTION_ID } from '../support/collectorHarness';
 import { deploy, tally, type Deployment } from '../support/deployment';
+import { runMain } from '../support/runMain';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -21,34 +21,7 @@ async function run(
   app: Deployment,
   argv: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const saved = { ...process.env };
-  const out: string[] = [];
-  const err: string[] = [];
-  const writes = {
-    out: process.stdout.write.bind(process.stdout),
-    err: process.stderr.write.bind(process.stderr),
-  };
-  process.stdout.write = capture(out);
-  process.stderr.write = capture(err);
-  Object.assign(process.env, app.settings);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-    process.env = saved;
-  }
-}
-
-/** A stand-in for a stream's write that keeps the text and reports it written, as the stream would. */
-function capture(into: string[]): typeof process.stdout.write {
-  return (chunk: string | Uint8Array, encodingOrDone?: unknown, done?: unknown) => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-    const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
-    if (typeof callback === 'function') (callback as () => void)();
-    return true;
-  };
+  return runMain(argv, app.settings);
 }
 
 describe('the operator commands against a deployment', () => {

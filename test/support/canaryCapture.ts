@@ -17,14 +17,20 @@ export interface CapturedOutput<T> {
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const;
 
-/** Runs `body` with every write to stdout, stderr and the console captured; never throws `body`'s error. */
-export async function captureOutput<T>(body: () => Promise<T>): Promise<CapturedOutput<T>> {
+/**
+ * Runs `body` with every write to stdout, stderr and the console captured; never throws `body`'s error.
+ * Bytes are read as latin1 by default, so that the canary scanner sees every byte; `utf8` reads text.
+ */
+export async function captureOutput<T>(
+  body: () => Promise<T>,
+  encoding: 'latin1' | 'utf8' = 'latin1',
+): Promise<CapturedOutput<T>> {
   const out: string[] = [];
   const err: string[] = [];
   const logged: string[] = [];
   const restore = [
-    replaceMethod(process.stdout, 'write', recordWrites(out)),
-    replaceMethod(process.stderr, 'write', recordWrites(err)),
+    replaceMethod(process.stdout, 'write', recordWrites(out, encoding)),
+    replaceMethod(process.stderr, 'write', recordWrites(err, encoding)),
     ...CONSOLE_METHODS.map((name) =>
       replaceMethod(console, name, (...args: unknown[]) => void logged.push(format(...args))),
     ),
@@ -59,9 +65,9 @@ function replaceMethod<O extends object>(
 }
 
 /** A stand-in for a stream's write that keeps the text and reports it written, as the stream would. */
-function recordWrites(into: string[]): typeof process.stdout.write {
+function recordWrites(into: string[], encoding: 'latin1' | 'utf8'): typeof process.stdout.write {
   return (chunk: string | Uint8Array, encodingOrDone?: unknown, done?: unknown) => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(encoding));
     const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
     if (typeof callback === 'function') (callback as () => void)();
     return true;

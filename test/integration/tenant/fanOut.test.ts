@@ -1,6 +1,5 @@
 import { generateAlerts } from '../../../emulators/defender/alertFactory';
 import type { DefenderApiEmulator } from '../../../emulators/defender/defenderApiEmulator';
-import { main } from '../../../src/cli/main';
 import { loadSettings } from '../../../src/config/settings';
 import { InMemorySink } from '../../../src/delivery/sinks';
 import { collectSubscriptions, type CollectionProgress } from '../../../src/pipeline/collectSubscriptions';
@@ -14,6 +13,7 @@ import {
   tenantSubscription as sub,
 } from '../../support/collectorHarness';
 import { deploy, tally } from '../../support/deployment';
+import { runMain } from '../../support/runMain';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -114,44 +114,19 @@ describe('every subscription of a tenant through the local runner', () => {
       subscription_ids: `${sub(1)},${sub(2)},${sub(3)},${sub(4)}`,
       max_concurrent_subscriptions: '2',
     });
-    const errors: string[] = [];
-    const records: string[] = [];
-    const saved = { ...process.env };
-    const write = {
-      out: process.stdout.write.bind(process.stdout),
-      err: process.stderr.write.bind(process.stderr),
-    };
-    const capture = (into: string[]) =>
-      ((chunk: string | Uint8Array, encodingOrDone?: unknown, done?: unknown) => {
-        into.push(String(chunk));
-        const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
-        if (typeof callback === 'function') (callback as () => void)();
-        return true;
-      }) as typeof process.stdout.write;
-    process.stdout.write = capture(records);
-    process.stderr.write = capture(errors);
-    Object.assign(process.env, settings);
-    let code: number;
-    try {
-      code = await main(['collect', '--output', '-']);
-    } finally {
-      process.stdout.write = write.out;
-      process.stderr.write = write.err;
-      process.env = saved;
-    }
-    const lines = records.join('').split('\n').filter(Boolean);
+    const { code, stdout, stderr } = await runMain(['collect', '--output', '-'], settings);
+    const lines = stdout.split('\n').filter(Boolean);
     expect(code).toBe(3);
     expect(tally(lines, expected)).toEqual({ lost: 0, duplicates: 0 });
     expect(lines).toHaveLength(45);
-    const log = errors.join('');
     for (const n of [1, 2, 3])
-      expect(log).toMatch(
+      expect(stderr).toMatch(
         new RegExp(
           `INFO  Collected Defender for Cloud alerts: fetched=15 new=15 .* \\{"subscriptionId":"${sub(n)}"\\}`,
         ),
       );
-    expect(log).toContain('Collected 3 of 4 subscriptions: delivered=45 failed=1');
-    expect(log).toMatch(
+    expect(stderr).toContain('Collected 3 of 4 subscriptions: delivered=45 failed=1');
+    expect(stderr).toMatch(
       new RegExp(
         `ERROR 1 of 4 subscriptions failed: '${sub(4)}': Listing Defender for Cloud alerts of subscription '${sub(4)}' failed with HTTP 403 AuthorizationFailed`,
       ),
